@@ -1,0 +1,1 @@
+//! The census prometheus exporter (in progress).

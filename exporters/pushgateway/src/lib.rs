@@ -1,0 +1,1 @@
+//! The census pushgateway exporter (in progress).

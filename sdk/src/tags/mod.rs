@@ -1,0 +1,19 @@
+//! Tags: [`TagKey`], [`TagValue`], the immutable [`TagMap`] and its [`Mutator`]s, the current
+//! tag context, and propagation formats.
+//!
+//! A recording is broken down by the tags of its tag map: each view keeps one row per distinct
+//! combination of the values of its columns (tag keys). A tag the recording does not carry counts
+//! as the empty value, so "missing" and `""` land in the same row, as in OpenCensus Go.
+
+mod context;
+mod key;
+mod map;
+
+pub use context::{
+    context_with, current, enter, from_context, with_current, TagMapFutureExt, TagScope,
+    WithContext,
+};
+pub use key::{TagKey, TagValue};
+pub use map::{Mutator, Tag, TagMap, Ttl};
+
+pub(crate) use map::values_hash;

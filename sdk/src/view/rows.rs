@@ -1,0 +1,443 @@
+//! The per-view row table: the only hot data structure of the SDK.
+//!
+//! A recording finds its row under a read lock, by the hash of its tag map projected onto the
+//! view's columns, comparing borrowed values: no allocation, no global lock. Only a new row takes
+//! the write lock (re-checking first). Each row's value lives in lock-free atomics, except a
+//! distribution, whose Welford update needs a short per-row mutex.
+
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::SystemTime;
+
+use hashbrown::HashTable;
+
+use super::{
+    Aggregation, AggregationData, Attachments, Bounds, DistributionData, Exemplar, Row, SumData,
+};
+use crate::measure::{MeasureKind, MeasureValue};
+use crate::tags::{values_hash, TagKey, TagMap, TagValue};
+
+/// The tag value every column of the overflow row carries (see [`crate::DEFAULT_ROW_LIMIT`]).
+pub const OVERFLOW_TAG_VALUE: &str = "__census_overflow__";
+
+/// The aggregated value of one row, updated in place.
+#[derive(Debug)]
+pub(crate) enum Cell {
+    Count(AtomicU64),
+    SumInt(AtomicI64),
+    SumFloat(AtomicU64),
+    LastInt(AtomicI64),
+    LastFloat(AtomicU64),
+    Dist(Mutex<DistState>),
+}
+
+#[derive(Debug)]
+pub(crate) struct DistState {
+    count: u64,
+    mean: f64,
+    ssd: f64,
+    min: f64,
+    max: f64,
+    buckets: Box<[u64]>,
+    exemplars: Option<Box<[Option<Exemplar>]>>,
+}
+
+impl Cell {
+    fn new(agg: &Aggregation, kind: MeasureKind) -> Cell {
+        match (agg, kind) {
+            (Aggregation::Count, _) => Cell::Count(AtomicU64::new(0)),
+            (Aggregation::Sum, MeasureKind::Int64) => Cell::SumInt(AtomicI64::new(0)),
+            (Aggregation::Sum, MeasureKind::Float64) => {
+                Cell::SumFloat(AtomicU64::new(0f64.to_bits()))
+            }
+            (Aggregation::LastValue, MeasureKind::Int64) => Cell::LastInt(AtomicI64::new(0)),
+            (Aggregation::LastValue, MeasureKind::Float64) => Cell::LastFloat(AtomicU64::new(0)),
+            (Aggregation::Distribution(b), _) => Cell::Dist(Mutex::new(DistState {
+                count: 0,
+                mean: 0.0,
+                ssd: 0.0,
+                min: f64::INFINITY,
+                max: f64::NEG_INFINITY,
+                buckets: vec![0; b.buckets()].into(),
+                exemplars: None,
+            })),
+        }
+    }
+
+    /// Adds one value. Never panics, never blocks on I/O.
+    #[inline]
+    pub(crate) fn record(
+        &self,
+        value: MeasureValue,
+        bounds: Option<&Bounds>,
+        att: Option<&Attachments>,
+    ) {
+        match self {
+            Cell::Count(c) => {
+                c.fetch_add(1, Relaxed);
+            }
+            Cell::SumInt(s) => {
+                s.fetch_add(int_of(value), Relaxed);
+            }
+            Cell::SumFloat(s) => {
+                let v = value.as_f64();
+                let _ = s.fetch_update(Relaxed, Relaxed, |old| {
+                    Some((f64::from_bits(old) + v).to_bits())
+                });
+            }
+            Cell::LastInt(l) => l.store(int_of(value), Relaxed),
+            Cell::LastFloat(l) => l.store(value.as_f64().to_bits(), Relaxed),
+            Cell::Dist(d) => {
+                if let Some(bounds) = bounds {
+                    let v = value.as_f64();
+                    let bucket = bounds.bucket_of(v);
+                    let mut d = d.lock().unwrap_or_else(|e| e.into_inner());
+                    d.add(v, bucket, att);
+                }
+            }
+        }
+    }
+
+    fn snapshot(&self, bounds: Option<&Bounds>) -> AggregationData {
+        match self {
+            Cell::Count(c) => AggregationData::Count(c.load(Relaxed)),
+            Cell::SumInt(s) => AggregationData::Sum(SumData::Int(s.load(Relaxed))),
+            Cell::SumFloat(s) => {
+                AggregationData::Sum(SumData::Float(f64::from_bits(s.load(Relaxed))))
+            }
+            Cell::LastInt(l) => AggregationData::LastValue(MeasureValue::Int(l.load(Relaxed))),
+            Cell::LastFloat(l) => {
+                AggregationData::LastValue(MeasureValue::Float(f64::from_bits(l.load(Relaxed))))
+            }
+            Cell::Dist(d) => {
+                let d = d.lock().unwrap_or_else(|e| e.into_inner());
+                let n = d.buckets.len();
+                AggregationData::Distribution(DistributionData {
+                    count: d.count,
+                    mean: d.mean,
+                    sum_of_squared_dev: d.ssd,
+                    min: d.min,
+                    max: d.max,
+                    bounds: bounds.cloned().unwrap_or_else(|| {
+                        Bounds::new(&[]).unwrap_or_else(|_| unreachable_bounds())
+                    }),
+                    bucket_counts: d.buckets.to_vec(),
+                    exemplars: match &d.exemplars {
+                        Some(e) => e.to_vec(),
+                        None => vec![None; n],
+                    },
+                })
+            }
+        }
+    }
+}
+
+fn unreachable_bounds() -> Bounds {
+    // `Bounds::new(&[])` cannot fail; this keeps `snapshot` free of panics regardless.
+    match Bounds::new(&[]) {
+        Ok(b) => b,
+        Err(_) => unreachable_bounds(),
+    }
+}
+
+#[inline]
+fn int_of(v: MeasureValue) -> i64 {
+    match v {
+        MeasureValue::Int(i) => i,
+        MeasureValue::Float(f) => f as i64,
+    }
+}
+
+impl DistState {
+    /// OpenCensus Go's `DistributionData.addSample`, in the same order of float operations.
+    #[inline]
+    fn add(&mut self, v: f64, bucket: usize, att: Option<&Attachments>) {
+        if v < self.min {
+            self.min = v;
+        }
+        if v > self.max {
+            self.max = v;
+        }
+        self.count += 1;
+        if let Some(b) = self.buckets.get_mut(bucket) {
+            *b += 1;
+        }
+        if let Some(att) = att.filter(|a| !a.is_empty()) {
+            let n = self.buckets.len();
+            let ex = self.exemplars.get_or_insert_with(|| vec![None; n].into());
+            if let Some(slot) = ex.get_mut(bucket) {
+                *slot = Some(Exemplar {
+                    value: v,
+                    timestamp: SystemTime::now(),
+                    attachments: att.clone(),
+                });
+            }
+        }
+        if self.count == 1 {
+            self.mean = v;
+            return;
+        }
+        let old = self.mean;
+        self.mean += (v - self.mean) / self.count as f64;
+        self.ssd += (v - old) * (v - self.mean);
+    }
+}
+
+/// One row: its column values and its cell.
+#[derive(Debug)]
+pub(crate) struct RowEntry {
+    hash: u64,
+    values: Arc<[TagValue]>,
+    pub(crate) cell: Cell,
+}
+
+/// All rows of one view.
+#[derive(Debug)]
+pub(crate) struct RowTable {
+    view_name: String,
+    columns: Arc<[TagKey]>,
+    aggregation: Aggregation,
+    kind: MeasureKind,
+    limit: usize,
+    rows: RwLock<HashTable<Arc<RowEntry>>>,
+    overflow: OnceLock<Arc<RowEntry>>,
+    overflowed: AtomicU64,
+    warned: AtomicBool,
+}
+
+impl RowTable {
+    pub(crate) fn new(
+        view_name: &str,
+        columns: Arc<[TagKey]>,
+        aggregation: Aggregation,
+        kind: MeasureKind,
+        limit: usize,
+    ) -> Self {
+        RowTable {
+            view_name: view_name.into(),
+            columns,
+            aggregation,
+            kind,
+            limit: limit.max(1),
+            rows: RwLock::new(HashTable::new()),
+            overflow: OnceLock::new(),
+            overflowed: AtomicU64::new(0),
+            warned: AtomicBool::new(false),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn bounds(&self) -> Option<&Bounds> {
+        self.aggregation.bounds()
+    }
+
+    /// Records `value` into the row of `tags`.
+    #[inline]
+    pub(crate) fn record(&self, tags: &TagMap, value: MeasureValue, att: Option<&Attachments>) {
+        let hash = tags.project_hash(&self.columns);
+        {
+            let rows = self.rows.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(e) = rows.find(hash, |e| {
+                e.hash == hash && tags.project_eq(&self.columns, &e.values)
+            }) {
+                e.cell.record(value, self.bounds(), att);
+                return;
+            }
+            if rows.len() >= self.limit {
+                drop(rows);
+                self.overflow_row().cell.record(value, self.bounds(), att);
+                return;
+            }
+        }
+        self.resolve_hashed(tags, hash)
+            .cell
+            .record(value, self.bounds(), att);
+    }
+
+    /// The row of `tags`, created if needed (or the overflow row past the limit).
+    pub(crate) fn resolve(&self, tags: &TagMap) -> Arc<RowEntry> {
+        self.resolve_hashed(tags, tags.project_hash(&self.columns))
+    }
+
+    fn resolve_hashed(&self, tags: &TagMap, hash: u64) -> Arc<RowEntry> {
+        let mut rows = self.rows.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = rows.find(hash, |e| {
+            e.hash == hash && tags.project_eq(&self.columns, &e.values)
+        }) {
+            return e.clone();
+        }
+        if rows.len() >= self.limit {
+            drop(rows);
+            return self.overflow_row();
+        }
+        let values = tags.project(&self.columns);
+        debug_assert_eq!(values_hash(&values), hash);
+        let entry = Arc::new(RowEntry {
+            hash,
+            values,
+            cell: Cell::new(&self.aggregation, self.kind),
+        });
+        rows.insert_unique(hash, entry.clone(), |e| e.hash);
+        entry
+    }
+
+    fn overflow_row(&self) -> Arc<RowEntry> {
+        self.overflowed.fetch_add(1, Relaxed);
+        if !self.warned.swap(true, Relaxed) {
+            tracing::warn!(
+                view = %self.view_name,
+                limit = self.limit,
+                "view reached its row limit; further new tag combinations are recorded into one \
+                 overflow row tagged {OVERFLOW_TAG_VALUE:?} (totals stay exact). Raise the limit \
+                 with Meter::with_row_limit or drop unbounded tag keys from the view"
+            );
+        }
+        self.overflow
+            .get_or_init(|| {
+                let values: Arc<[TagValue]> = self
+                    .columns
+                    .iter()
+                    .map(|_| TagValue::new_unchecked(OVERFLOW_TAG_VALUE))
+                    .collect();
+                Arc::new(RowEntry {
+                    hash: values_hash(&values),
+                    values,
+                    cell: Cell::new(&self.aggregation, self.kind),
+                })
+            })
+            .clone()
+    }
+
+    /// How many recordings went to the overflow row.
+    pub(crate) fn overflowed(&self) -> u64 {
+        self.overflowed.load(Relaxed)
+    }
+
+    /// Copies every row out (row locks are held only while copying).
+    pub(crate) fn snapshot(&self) -> Vec<Row> {
+        let entries: Vec<Arc<RowEntry>> = {
+            let rows = self.rows.read().unwrap_or_else(|e| e.into_inner());
+            rows.iter()
+                .cloned()
+                .chain(self.overflow.get().cloned())
+                .collect()
+        };
+        entries
+            .iter()
+            .map(|e| Row {
+                tag_values: e.values.clone(),
+                data: e.cell.snapshot(self.bounds()),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(agg: Aggregation, kind: MeasureKind, limit: usize) -> RowTable {
+        let cols: Arc<[TagKey]> = vec![TagKey::new("a").unwrap(), TagKey::new("b").unwrap()].into();
+        RowTable::new("t", cols, agg, kind, limit)
+    }
+
+    #[test]
+    fn welford_matches_go_probe() {
+        // Go probe for GET/200: values 5, 25, -3, 0.1, 0.2 give mean 5.460000000000001,
+        // sum 27.300000000000004, ssd 509.992, min -3, max 25, buckets [4 0 1 0].
+        let t = table(
+            Aggregation::distribution(&[10.0, 25.0, 100.0]).unwrap(),
+            MeasureKind::Float64,
+            10,
+        );
+        let tags = TagMap::from_pairs(&[("a", "GET")]).unwrap();
+        for v in [5.0, 25.0, -3.0, 0.1, 0.2] {
+            t.record(&tags, MeasureValue::Float(v), None);
+        }
+        let rows = t.snapshot();
+        let AggregationData::Distribution(d) = &rows[0].data else {
+            panic!()
+        };
+        assert_eq!(d.count, 5);
+        assert_eq!(d.mean, 5.460000000000001);
+        assert_eq!(d.sum(), 27.300000000000004);
+        assert_eq!(d.sum_of_squared_dev, 509.992);
+        assert_eq!((d.min, d.max), (-3.0, 25.0));
+        assert_eq!(d.bucket_counts, vec![4, 0, 1, 0]);
+    }
+
+    #[test]
+    fn max_is_right_when_all_values_are_negative() {
+        let t = table(
+            Aggregation::distribution(&[1.0]).unwrap(),
+            MeasureKind::Float64,
+            10,
+        );
+        let tags = TagMap::new();
+        t.record(&tags, MeasureValue::Float(-5.0), None);
+        t.record(&tags, MeasureValue::Float(-2.0), None);
+        let AggregationData::Distribution(d) = &t.snapshot()[0].data else {
+            panic!()
+        };
+        assert_eq!((d.min, d.max), (-5.0, -2.0));
+    }
+
+    #[test]
+    fn exemplars_keep_the_latest_attachment_per_bucket() {
+        let t = table(
+            Aggregation::distribution(&[10.0]).unwrap(),
+            MeasureKind::Float64,
+            10,
+        );
+        let tags = TagMap::new();
+        let a1 = Attachments::new().with("trace_id", "1");
+        let a2 = Attachments::new().with("trace_id", "2");
+        t.record(&tags, MeasureValue::Float(1.0), Some(&a1));
+        t.record(&tags, MeasureValue::Float(2.0), Some(&a2));
+        t.record(&tags, MeasureValue::Float(3.0), Some(&Attachments::new()));
+        let AggregationData::Distribution(d) = &t.snapshot()[0].data else {
+            panic!()
+        };
+        let ex = d.exemplars[0].as_ref().unwrap();
+        assert_eq!((ex.value, ex.attachments.get("trace_id")), (2.0, Some("2")));
+        assert!(d.exemplars[1].is_none());
+    }
+
+    #[test]
+    fn int_sums_are_exact_beyond_2_pow_53() {
+        let t = table(Aggregation::Sum, MeasureKind::Int64, 10);
+        let tags = TagMap::new();
+        t.record(&tags, MeasureValue::Int(1 << 53), None);
+        t.record(&tags, MeasureValue::Int(1), None);
+        assert_eq!(
+            t.snapshot()[0].data,
+            AggregationData::Sum(SumData::Int((1 << 53) + 1))
+        );
+    }
+
+    #[test]
+    fn rows_past_the_limit_go_to_one_overflow_row() {
+        let t = table(Aggregation::Count, MeasureKind::Int64, 2);
+        for i in 0..5 {
+            let tags = TagMap::from_pairs(&[("a", &i.to_string())]).unwrap();
+            t.record(&tags, MeasureValue::Int(1), None);
+            t.record(&tags, MeasureValue::Int(1), None);
+        }
+        let rows = t.snapshot();
+        assert_eq!(rows.len(), 3);
+        let total: u64 = rows
+            .iter()
+            .map(|r| match r.data {
+                AggregationData::Count(c) => c,
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(total, 10);
+        let over = rows
+            .iter()
+            .find(|r| r.tag_values[0].as_str() == OVERFLOW_TAG_VALUE)
+            .unwrap();
+        assert_eq!(over.data, AggregationData::Count(6));
+        assert_eq!(t.overflowed(), 6);
+    }
+}

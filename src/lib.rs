@@ -1,0 +1,13 @@
+//! # census
+//!
+//! OpenCensus-style stats for Rust: measures, tags and views from [`sdk`] (re-exported at the
+//! top level), with a Prometheus pull exporter ([`prometheus`]) and a Pushgateway push exporter
+//! ([`pushgateway`]) behind features of the same names (both on by default).
+
+pub use census_sdk as sdk;
+pub use census_sdk::*;
+
+#[cfg(feature = "prometheus")]
+pub use census_prometheus as prometheus;
+#[cfg(feature = "pushgateway")]
+pub use census_pushgateway as pushgateway;
