@@ -55,6 +55,9 @@ fn describe(view: &View, row: &Row) -> String {
     format!("view {:?} tags=[{}]: {}", view.name(), tags.join(" "), data)
 }
 
+/// Tags, latency (ms), response bytes.
+type Recording = (&'static [(&'static str, &'static str)], f64, i64);
+
 #[test]
 fn rows_equal_go_probe_output() {
     let meter = Meter::new();
@@ -104,7 +107,7 @@ fn rows_equal_go_probe_output() {
         .unwrap(),
     ];
     vm.register_all(&views).unwrap();
-    let records: [(&[(&str, &str)], f64, i64); 9] = [
+    let records: [Recording; 9] = [
         (&[("method", "GET"), ("http.status", "200")], 5.0, 100),
         (&[("method", "GET"), ("http.status", "200")], 25.0, 200),
         (&[("method", "POST")], 10.0, 50),

@@ -216,7 +216,7 @@ mod tests {
     #[test]
     fn defaults_follow_go() {
         let v = View::builder()
-            .measure(&m())
+            .measure(m())
             .aggregation(Aggregation::Count)
             .build()
             .unwrap();
@@ -232,16 +232,16 @@ mod tests {
             .build()
             .unwrap_err();
         assert_eq!(e, ViewError::MeasureNotSet { name: "x".into() });
-        let e = View::builder().measure(&m()).name("x").build().unwrap_err();
+        let e = View::builder().measure(m()).name("x").build().unwrap_err();
         assert_eq!(e, ViewError::AggregationNotSet { name: "x".into() });
         let e = View::builder()
-            .measure(&m())
+            .measure(m())
             .name(&"n".repeat(256))
             .aggregation(Aggregation::Sum)
             .build();
         assert!(matches!(e, Err(ViewError::InvalidName { .. })));
         let e = View::builder()
-            .measure(&m())
+            .measure(m())
             .name("caf\u{e9}")
             .aggregation(Aggregation::Sum)
             .build();
@@ -253,14 +253,14 @@ mod tests {
         let build = || {
             View::builder()
                 .name("v")
-                .measure(&m())
+                .measure(m())
                 .columns([TagKey::new("b").unwrap(), TagKey::new("a").unwrap()])
                 .aggregation(Aggregation::distribution(&[1.0, 2.0]).unwrap())
                 .build()
                 .unwrap()
         };
         assert!(build().same_as(&build()));
-        let last = |n: &str| View::new(n, "", [], &m(), Aggregation::LastValue).unwrap();
+        let last = |n: &str| View::new(n, "", [], m(), Aggregation::LastValue).unwrap();
         assert!(last("lv").same_as(&last("lv")));
         let other = Int64Measure::new("view.test/other", "", "1").unwrap();
         let v2 = View::new("v", "", [], &other, Aggregation::Count).unwrap();
