@@ -1,0 +1,73 @@
+//! Test helpers for census: run the **real** metric peers on loopback.
+//!
+//! Integration tests of the census crates use this crate to check their
+//! output against the actual Prometheus tools instead of mocks:
+//!
+//! * [`Pushgateway`] — a `prometheus-pushgateway` process (memory only, admin
+//!   and lifecycle APIs on) with helpers to read back what was pushed
+//!   ([`Pushgateway::api_metrics`], [`Pushgateway::values`],
+//!   [`Pushgateway::metrics_text`]).
+//! * [`Prometheus`] — a `prometheus` server scraping [`ScrapeTarget`]s every
+//!   second, with [`Prometheus::query`] and the polling
+//!   [`Prometheus::wait_for`].
+//! * [`promtool_check_metrics`] / [`assert_no_parse_errors`] /
+//!   [`assert_lint_clean`] — `promtool check metrics` on an exposition.
+//! * [`http`] — a tiny HTTP/1.0 client for loopback requests, and
+//!   [`free_port`] / [`TempDir`].
+//!
+//! Every process listens on `127.0.0.1:<free port>`, lives in its own temp
+//! dir (log file included), is polled until ready (never a fixed sleep) and
+//! is stopped by PID on drop (SIGTERM, then SIGKILL). If a test process dies
+//! without unwinding, a small `sh` watchdog still SIGTERMs its peers.
+//!
+//! # Requirements
+//!
+//! The binaries come from the Debian packages `prometheus-pushgateway` and
+//! `prometheus` (which also ships `promtool`); `scripts/install-peers`
+//! installs them. When a binary is missing the helpers **panic** with that
+//! hint — tests never pass silently without their peer. The environment
+//! variables [`PUSHGATEWAY_BIN_ENV`], [`PROMETHEUS_BIN_ENV`] and
+//! [`PROMTOOL_BIN_ENV`] point at other binaries; `CENSUS_TESTKIT_KEEP=1`
+//! keeps the temp dirs (logs, configs, TSDB) for debugging.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use census_testkit::{http, Prometheus, Pushgateway, ScrapeTarget};
+//!
+//! let gw = Pushgateway::start();
+//! let body = "# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total 7\n";
+//! let resp = http::put(&format!("{}/metrics/job/batch", gw.url()), body.as_bytes()).unwrap();
+//! assert_eq!(resp.status, 200, "{}", resp.text());
+//! assert_eq!(gw.values(&[("job", "batch")], "jobs_total")[0].1, 7.0);
+//!
+//! let prom = Prometheus::start(&[ScrapeTarget::pushgateway(&gw)]);
+//! // The first scrape happens ~5-6 s after start: poll, with a deadline.
+//! prom.wait_for("jobs_total{job=\"batch\"}", Prometheus::DEFAULT_DEADLINE, |s| {
+//!     s.iter().any(|(_, v)| *v == 7.0)
+//! });
+//!
+//! census_testkit::assert_no_parse_errors(&gw.metrics_text());
+//! ```
+//!
+//! Peers take real time to start (a Pushgateway ~20 ms, Prometheus ~0.1 s
+//! plus ~5 s until its first scrape), so share one per test where you can.
+
+use std::collections::BTreeMap;
+
+pub mod http;
+mod peer;
+mod prometheus;
+mod promtool;
+mod pushgateway;
+
+pub use peer::{free_port, TempDir, KEEP_ENV};
+pub use prometheus::{Prometheus, ScrapeTarget, TargetHealth, PROMETHEUS_BIN_ENV};
+pub use promtool::{
+    assert_lint_clean, assert_no_parse_errors, promtool_check_metrics, PromtoolResult,
+    PROMTOOL_BIN_ENV,
+};
+pub use pushgateway::{family_values, find_group, Pushgateway, PUSHGATEWAY_BIN_ENV};
+
+/// One series: its labels and its value.
+pub type Sample = (BTreeMap<String, String>, f64);
