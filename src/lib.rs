@@ -4,6 +4,8 @@
 //! top level), with a Prometheus pull exporter ([`prometheus`]) and a Pushgateway push exporter
 //! ([`pushgateway`]) behind features of the same names (both on by default).
 
+pub mod config;
+
 pub use census_sdk as sdk;
 pub use census_sdk::*;
 

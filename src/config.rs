@@ -1,0 +1,645 @@
+//! Exporter configuration: which exporters run, and their settings, from code and environment.
+//!
+//! See [`ExporterConfig`] for details.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use thiserror::Error;
+
+/// An exporter census can start at startup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExporterKind {
+    /// Serve `/metrics` for Prometheus to scrape (pull; the default).
+    Prometheus,
+    /// Push to a Prometheus Pushgateway periodically and on exit.
+    Pushgateway,
+    /// Print the text exposition to stdout on each report and at exit.
+    Stdout,
+    /// Export nothing.
+    None,
+}
+
+impl ExporterKind {
+    fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "prometheus" => Some(Self::Prometheus),
+            "pushgateway" => Some(Self::Pushgateway),
+            "stdout" => Some(Self::Stdout),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ExporterKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Prometheus => "prometheus",
+            Self::Pushgateway => "pushgateway",
+            Self::Stdout => "stdout",
+            Self::None => "none",
+        })
+    }
+}
+
+/// The default pull address: OpenTelemetry's Prometheus port, on loopback only.
+pub const DEFAULT_PROMETHEUS_ADDR: &str = "127.0.0.1:9464";
+/// The Pushgateway's default address.
+pub const DEFAULT_PUSHGATEWAY_URL: &str = "http://127.0.0.1:9091";
+
+/// A configuration value was malformed, unknown or missing. Nothing was started.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A setting has a value census cannot use.
+    #[error("{variable}={value:?} is invalid: {problem}; accepted: {accepted}")]
+    Invalid {
+        /// The environment variable (or builder field) that carried it.
+        variable: &'static str,
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        problem: String,
+        /// The accepted forms.
+        accepted: &'static str,
+    },
+    /// A setting the chosen exporter needs was not given.
+    #[error("{variable} is required when {exporter} is enabled: {hint}")]
+    Missing {
+        /// The variable (or builder field) to set.
+        variable: &'static str,
+        /// The exporter that needs it.
+        exporter: ExporterKind,
+        /// How to provide it.
+        hint: &'static str,
+    },
+}
+
+/// Every setting of the startup exporter choice. `None` means "not set here".
+///
+/// Precedence, highest first: values set in code (the `with_*`/field setters), then the
+/// environment ([`ExporterConfig::fill_from_env`]), then defaults given in code
+/// (`default_*` setters, e.g. a program's own job name), then census's built-in defaults.
+///
+/// | variable | meaning | default |
+/// |---|---|---|
+/// | `CENSUS_EXPORTER` | `prometheus`, `pushgateway`, `stdout`, `none`, or a comma list | `prometheus` |
+/// | `CENSUS_NAMESPACE` | metric name prefix | none |
+/// | `CENSUS_CONST_LABELS` | `k=v,k=v` added to every series | none |
+/// | `CENSUS_PROMETHEUS_ADDR` | `host:port` to serve `/metrics` on | `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT` if set, else `127.0.0.1:9464` |
+/// | `CENSUS_PUSHGATEWAY_URL` | gateway base URL | `http://127.0.0.1:9091` |
+/// | `CENSUS_JOB` | Pushgateway job | required with `pushgateway` (or a code default) |
+/// | `CENSUS_GROUPING` | `k=v,...` grouping key | none |
+/// | `CENSUS_PUSH_INTERVAL` | periodic push interval (`500ms`, `10s`, `2m`, or seconds) | none: push on exit only |
+/// | `CENSUS_PUSH_TIMEOUT` | per-push deadline | `10s` |
+///
+/// ```
+/// use census::config::{ConfigError, ExporterConfig, ExporterKind};
+/// let env = |k: &str| match k {
+///     "CENSUS_EXPORTER" => Some("pushgateway,prometheus".to_string()),
+///     "CENSUS_JOB" => Some("nightly".to_string()),
+///     "CENSUS_PUSH_INTERVAL" => Some("30s".to_string()),
+///     _ => None,
+/// };
+/// let cfg = ExporterConfig::new().fill_from(env).unwrap().resolve().unwrap();
+/// assert_eq!(cfg.exporters, vec![ExporterKind::Pushgateway, ExporterKind::Prometheus]);
+/// assert_eq!(cfg.job.as_deref(), Some("nightly"));
+/// assert_eq!(cfg.push_interval, Some(std::time::Duration::from_secs(30)));
+///
+/// let bad = |k: &str| (k == "CENSUS_EXPORTER").then(|| "prometheus,statsd".to_string());
+/// let err = ExporterConfig::new().fill_from(bad).unwrap_err();
+/// assert_eq!(err.to_string(), "CENSUS_EXPORTER=\"prometheus,statsd\" is invalid: unknown exporter \"statsd\"; \
+///     accepted: a comma list of prometheus, pushgateway, stdout, none");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExporterConfig {
+    /// Which exporters to run.
+    pub exporters: Option<Vec<ExporterKind>>,
+    /// Metric name prefix.
+    pub namespace: Option<String>,
+    /// Labels added to every series.
+    pub const_labels: Option<Vec<(String, String)>>,
+    /// Address to serve `/metrics` on.
+    pub prometheus_addr: Option<SocketAddr>,
+    /// Pushgateway base URL.
+    pub pushgateway_url: Option<String>,
+    /// Pushgateway job name.
+    pub job: Option<String>,
+    /// Pushgateway grouping key.
+    pub grouping: Option<Vec<(String, String)>>,
+    /// Periodic push interval.
+    pub push_interval: Option<Duration>,
+    /// Deadline of one push (retries included).
+    pub push_timeout: Option<Duration>,
+    defaults: Defaults,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Defaults {
+    exporters: Option<Vec<ExporterKind>>,
+    job: Option<String>,
+    namespace: Option<String>,
+}
+
+/// A fully resolved configuration: every default applied, every requirement checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedConfig {
+    /// Exporters to run, in order, without duplicates (`none` removed).
+    pub exporters: Vec<ExporterKind>,
+    /// Metric name prefix.
+    pub namespace: Option<String>,
+    /// Labels added to every series.
+    pub const_labels: Vec<(String, String)>,
+    /// Address to serve `/metrics` on.
+    pub prometheus_addr: SocketAddr,
+    /// Pushgateway base URL.
+    pub pushgateway_url: String,
+    /// Pushgateway job (set whenever the pushgateway exporter is enabled).
+    pub job: Option<String>,
+    /// Pushgateway grouping key.
+    pub grouping: Vec<(String, String)>,
+    /// Periodic push interval (`None`: only on exit).
+    pub push_interval: Option<Duration>,
+    /// Deadline of one push.
+    pub push_timeout: Duration,
+}
+
+const PAIRS_FORMS: &str = "comma-separated name=value pairs, e.g. \"env=prod,region=eu\"";
+const DURATION_FORMS: &str =
+    "a positive duration such as \"500ms\", \"10s\", \"2m\", or whole seconds \"10\"";
+
+impl ExporterConfig {
+    /// Nothing set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Settings from the process environment (see the table above).
+    ///
+    /// # Errors
+    /// A malformed variable, as [`ConfigError::Invalid`].
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::new().fill_from_env()
+    }
+
+    /// Fills every setting still unset from the process environment.
+    ///
+    /// # Errors
+    /// A malformed variable, as [`ConfigError::Invalid`].
+    pub fn fill_from_env(self) -> Result<Self, ConfigError> {
+        self.fill_from(|k| std::env::var(k).ok())
+    }
+
+    /// Fills every setting still unset from `lookup` (an environment stand-in).
+    ///
+    /// # Errors
+    /// A malformed value, as [`ConfigError::Invalid`].
+    pub fn fill_from(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
+        if self.exporters.is_none() {
+            if let Some(v) = get("CENSUS_EXPORTER") {
+                self.exporters = Some(parse_exporters("CENSUS_EXPORTER", &v)?);
+            }
+        }
+        if self.namespace.is_none() {
+            self.namespace = get("CENSUS_NAMESPACE");
+        }
+        if self.const_labels.is_none() {
+            if let Some(v) = get("CENSUS_CONST_LABELS") {
+                self.const_labels = Some(parse_pairs("CENSUS_CONST_LABELS", &v)?);
+            }
+        }
+        if self.prometheus_addr.is_none() {
+            if let Some(v) = get("CENSUS_PROMETHEUS_ADDR") {
+                self.prometheus_addr = Some(parse_addr("CENSUS_PROMETHEUS_ADDR", &v)?);
+            } else if get("OTEL_EXPORTER_PROMETHEUS_HOST").is_some()
+                || get("OTEL_EXPORTER_PROMETHEUS_PORT").is_some()
+            {
+                let host =
+                    get("OTEL_EXPORTER_PROMETHEUS_HOST").unwrap_or_else(|| "127.0.0.1".into());
+                let port = get("OTEL_EXPORTER_PROMETHEUS_PORT").unwrap_or_else(|| "9464".into());
+                let port: u16 = port.trim().parse().map_err(|_| ConfigError::Invalid {
+                    variable: "OTEL_EXPORTER_PROMETHEUS_PORT",
+                    value: port.clone(),
+                    problem: "not a port number".into(),
+                    accepted: "an integer from 0 to 65535",
+                })?;
+                let host = if host.contains(':') && !host.starts_with('[') {
+                    format!("[{host}]")
+                } else {
+                    host
+                };
+                self.prometheus_addr = Some(parse_addr(
+                    "OTEL_EXPORTER_PROMETHEUS_HOST",
+                    &format!("{host}:{port}"),
+                )?);
+            }
+        }
+        if self.pushgateway_url.is_none() {
+            if let Some(v) = get("CENSUS_PUSHGATEWAY_URL") {
+                self.pushgateway_url = Some(check_url("CENSUS_PUSHGATEWAY_URL", &v)?);
+            }
+        }
+        if self.job.is_none() {
+            self.job = get("CENSUS_JOB");
+        }
+        if self.grouping.is_none() {
+            if let Some(v) = get("CENSUS_GROUPING") {
+                self.grouping = Some(parse_pairs("CENSUS_GROUPING", &v)?);
+            }
+        }
+        if self.push_interval.is_none() {
+            if let Some(v) = get("CENSUS_PUSH_INTERVAL") {
+                self.push_interval = Some(parse_duration("CENSUS_PUSH_INTERVAL", &v)?);
+            }
+        }
+        if self.push_timeout.is_none() {
+            if let Some(v) = get("CENSUS_PUSH_TIMEOUT") {
+                self.push_timeout = Some(parse_duration("CENSUS_PUSH_TIMEOUT", &v)?);
+            }
+        }
+        Ok(self)
+    }
+
+    /// Sets the exporters (wins over `CENSUS_EXPORTER`).
+    pub fn with_exporters(mut self, kinds: impl IntoIterator<Item = ExporterKind>) -> Self {
+        self.exporters = Some(kinds.into_iter().collect());
+        self
+    }
+    /// Sets the namespace (wins over `CENSUS_NAMESPACE`).
+    pub fn with_namespace(mut self, namespace: &str) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+    /// Sets the job (wins over `CENSUS_JOB`).
+    pub fn with_job(mut self, job: &str) -> Self {
+        self.job = Some(job.into());
+        self
+    }
+    /// Sets the pull address (wins over `CENSUS_PROMETHEUS_ADDR`).
+    pub fn with_prometheus_addr(mut self, addr: SocketAddr) -> Self {
+        self.prometheus_addr = Some(addr);
+        self
+    }
+    /// Sets the gateway URL (wins over `CENSUS_PUSHGATEWAY_URL`).
+    pub fn with_pushgateway_url(mut self, url: &str) -> Self {
+        self.pushgateway_url = Some(url.into());
+        self
+    }
+    /// The exporters to run when neither code nor `CENSUS_EXPORTER` chose (built-in: prometheus).
+    pub fn default_exporters(mut self, kinds: impl IntoIterator<Item = ExporterKind>) -> Self {
+        self.defaults.exporters = Some(kinds.into_iter().collect());
+        self
+    }
+    /// The job to use when neither code nor `CENSUS_JOB` set one (e.g. the program's name).
+    pub fn default_job(mut self, job: &str) -> Self {
+        self.defaults.job = Some(job.into());
+        self
+    }
+    /// The namespace to use when neither code nor `CENSUS_NAMESPACE` set one.
+    pub fn default_namespace(mut self, namespace: &str) -> Self {
+        self.defaults.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Applies defaults and checks requirements.
+    ///
+    /// # Errors
+    /// [`ConfigError::Missing`] when the pushgateway exporter is enabled with no job;
+    /// [`ConfigError::Invalid`] for a malformed URL or pair set in code.
+    pub fn resolve(self) -> Result<ResolvedConfig, ConfigError> {
+        let mut exporters = Vec::new();
+        for k in self
+            .exporters
+            .or(self.defaults.exporters)
+            .unwrap_or_else(|| vec![ExporterKind::Prometheus])
+        {
+            if k != ExporterKind::None && !exporters.contains(&k) {
+                exporters.push(k);
+            }
+        }
+        let job = self.job.or(self.defaults.job).filter(|j| !j.is_empty());
+        if exporters.contains(&ExporterKind::Pushgateway) && job.is_none() {
+            return Err(ConfigError::Missing {
+                variable: "CENSUS_JOB",
+                exporter: ExporterKind::Pushgateway,
+                hint: "set CENSUS_JOB=<job name> or call ExporterConfig::with_job",
+            });
+        }
+        let pushgateway_url = match self.pushgateway_url {
+            Some(u) => check_url("CENSUS_PUSHGATEWAY_URL", &u)?,
+            None => DEFAULT_PUSHGATEWAY_URL.to_string(),
+        };
+        let prometheus_addr = match self.prometheus_addr {
+            Some(a) => a,
+            None => parse_addr("CENSUS_PROMETHEUS_ADDR", DEFAULT_PROMETHEUS_ADDR)?,
+        };
+        Ok(ResolvedConfig {
+            exporters,
+            namespace: self
+                .namespace
+                .or(self.defaults.namespace)
+                .filter(|n| !n.is_empty()),
+            const_labels: self.const_labels.unwrap_or_default(),
+            prometheus_addr,
+            pushgateway_url,
+            job,
+            grouping: self.grouping.unwrap_or_default(),
+            push_interval: self.push_interval,
+            push_timeout: self.push_timeout.unwrap_or(Duration::from_secs(10)),
+        })
+    }
+}
+
+fn parse_exporters(var: &'static str, v: &str) -> Result<Vec<ExporterKind>, ConfigError> {
+    v.split(',')
+        .map(|s| {
+            ExporterKind::parse(s).ok_or_else(|| ConfigError::Invalid {
+                variable: var,
+                value: v.into(),
+                problem: format!("unknown exporter {:?}", s.trim()),
+                accepted: "a comma list of prometheus, pushgateway, stdout, none",
+            })
+        })
+        .collect()
+}
+
+fn parse_pairs(var: &'static str, v: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for item in v.split(',') {
+        let bad = |problem: String| ConfigError::Invalid {
+            variable: var,
+            value: v.into(),
+            problem,
+            accepted: PAIRS_FORMS,
+        };
+        let Some((k, val)) = item.split_once('=') else {
+            return Err(bad(format!("{:?} has no '='", item.trim())));
+        };
+        let k = k.trim();
+        let valid = !k.is_empty()
+            && !k.starts_with("__")
+            && k.bytes().enumerate().all(|(i, b)| {
+                b == b'_' || b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit())
+            });
+        if !valid {
+            return Err(bad(format!(
+                "{k:?} is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)"
+            )));
+        }
+        if out.iter().any(|(seen, _)| seen == k) {
+            return Err(bad(format!("label {k:?} is given twice")));
+        }
+        out.push((k.to_string(), val.trim().to_string()));
+    }
+    Ok(out)
+}
+
+fn parse_addr(var: &'static str, v: &str) -> Result<SocketAddr, ConfigError> {
+    let v = v.trim();
+    let v = v
+        .strip_prefix("localhost:")
+        .map(|p| format!("127.0.0.1:{p}"))
+        .unwrap_or_else(|| v.to_string());
+    v.parse().map_err(|_| ConfigError::Invalid {
+        variable: var,
+        value: v.clone(),
+        problem: "not a socket address".into(),
+        accepted: "host:port with an IP host, e.g. \"127.0.0.1:9464\", \"0.0.0.0:9464\" or \"[::1]:9464\"",
+    })
+}
+
+fn check_url(var: &'static str, v: &str) -> Result<String, ConfigError> {
+    let v = v.trim();
+    let rest = v
+        .strip_prefix("http://")
+        .or_else(|| v.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.starts_with('/') => {
+            Ok(v.trim_end_matches('/').to_string())
+        }
+        _ => Err(ConfigError::Invalid {
+            variable: var,
+            value: v.into(),
+            problem: "not an http(s) URL with a host".into(),
+            accepted: "an http:// or https:// URL such as \"http://127.0.0.1:9091\"",
+        }),
+    }
+}
+
+fn parse_duration(var: &'static str, v: &str) -> Result<Duration, ConfigError> {
+    let t = v.trim();
+    let (num, unit) = match t.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let n: Option<f64> = num.parse().ok().filter(|n: &f64| n.is_finite() && *n > 0.0);
+    let secs = match (n, unit) {
+        (Some(n), "ms") => Some(n / 1000.0),
+        (Some(n), "s") => Some(n),
+        (Some(n), "m") => Some(n * 60.0),
+        (Some(n), "h") => Some(n * 3600.0),
+        _ => None,
+    };
+    secs.and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| ConfigError::Invalid {
+            variable: var,
+            value: v.into(),
+            problem: "not a positive duration".into(),
+            accepted: DURATION_FORMS,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    fn err(pairs: &[(&str, &str)]) -> String {
+        match ExporterConfig::new()
+            .fill_from(env(pairs))
+            .and_then(ExporterConfig::resolve)
+        {
+            Err(e) => e.to_string(),
+            Ok(c) => panic!("expected an error, got {c:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_prometheus_on_loopback() {
+        let c = ExporterConfig::new()
+            .fill_from(env(&[]))
+            .unwrap()
+            .resolve()
+            .unwrap();
+        assert_eq!(c.exporters, vec![ExporterKind::Prometheus]);
+        assert_eq!(c.prometheus_addr.to_string(), "127.0.0.1:9464");
+        assert_eq!(c.pushgateway_url, "http://127.0.0.1:9091");
+        assert_eq!(c.push_timeout, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn every_variable_is_read() {
+        let c = ExporterConfig::new()
+            .fill_from(env(&[
+                ("CENSUS_EXPORTER", "stdout, pushgateway ,none"),
+                ("CENSUS_NAMESPACE", "myapp"),
+                ("CENSUS_CONST_LABELS", "env=prod,region=eu"),
+                ("CENSUS_PROMETHEUS_ADDR", "0.0.0.0:9100"),
+                ("CENSUS_PUSHGATEWAY_URL", "https://gw.example:9091/"),
+                ("CENSUS_JOB", "nightly"),
+                ("CENSUS_GROUPING", "instance=a/b"),
+                ("CENSUS_PUSH_INTERVAL", "500ms"),
+                ("CENSUS_PUSH_TIMEOUT", "2m"),
+            ]))
+            .unwrap()
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            c.exporters,
+            vec![ExporterKind::Stdout, ExporterKind::Pushgateway]
+        );
+        assert_eq!(c.namespace.as_deref(), Some("myapp"));
+        assert_eq!(
+            c.const_labels,
+            vec![
+                ("env".into(), "prod".into()),
+                ("region".into(), "eu".into())
+            ]
+        );
+        assert_eq!(c.prometheus_addr.to_string(), "0.0.0.0:9100");
+        assert_eq!(c.pushgateway_url, "https://gw.example:9091");
+        assert_eq!(c.grouping, vec![("instance".into(), "a/b".into())]);
+        assert_eq!(c.push_interval, Some(Duration::from_millis(500)));
+        assert_eq!(c.push_timeout, Duration::from_secs(120));
+    }
+
+    #[test]
+    fn otel_host_and_port_are_honoured_unless_census_addr_is_set() {
+        let c = ExporterConfig::new()
+            .fill_from(env(&[
+                ("OTEL_EXPORTER_PROMETHEUS_HOST", "0.0.0.0"),
+                ("OTEL_EXPORTER_PROMETHEUS_PORT", "9500"),
+            ]))
+            .unwrap();
+        assert_eq!(c.prometheus_addr.unwrap().to_string(), "0.0.0.0:9500");
+        let c = ExporterConfig::new()
+            .fill_from(env(&[
+                ("OTEL_EXPORTER_PROMETHEUS_PORT", "9501"),
+                ("CENSUS_PROMETHEUS_ADDR", "127.0.0.1:1"),
+            ]))
+            .unwrap();
+        assert_eq!(c.prometheus_addr.unwrap().port(), 1);
+        let c = ExporterConfig::new()
+            .fill_from(env(&[("OTEL_EXPORTER_PROMETHEUS_PORT", "9502")]))
+            .unwrap();
+        assert_eq!(c.prometheus_addr.unwrap().to_string(), "127.0.0.1:9502");
+    }
+
+    #[test]
+    fn code_wins_over_env_and_env_over_code_defaults() {
+        let e = env(&[
+            ("CENSUS_JOB", "from_env"),
+            ("CENSUS_EXPORTER", "pushgateway"),
+        ]);
+        let c = ExporterConfig::new()
+            .with_job("from_code")
+            .fill_from(&e)
+            .unwrap()
+            .resolve()
+            .unwrap();
+        assert_eq!(c.job.as_deref(), Some("from_code"));
+        let c = ExporterConfig::new()
+            .default_job("fallback")
+            .fill_from(&e)
+            .unwrap()
+            .resolve()
+            .unwrap();
+        assert_eq!(c.job.as_deref(), Some("from_env"));
+        let c = ExporterConfig::new()
+            .default_job("fallback")
+            .fill_from(env(&[("CENSUS_EXPORTER", "pushgateway")]))
+            .unwrap()
+            .resolve()
+            .unwrap();
+        assert_eq!(c.job.as_deref(), Some("fallback"));
+        let c = ExporterConfig::new()
+            .with_exporters([ExporterKind::Stdout])
+            .fill_from(env(&[("CENSUS_EXPORTER", "prometheus")]))
+            .unwrap()
+            .resolve()
+            .unwrap();
+        assert_eq!(c.exporters, vec![ExporterKind::Stdout]);
+    }
+
+    #[test]
+    fn every_error_names_variable_value_and_accepted_forms() {
+        assert_eq!(
+            err(&[("CENSUS_EXPORTER", "prometheus,statsd")]),
+            "CENSUS_EXPORTER=\"prometheus,statsd\" is invalid: unknown exporter \"statsd\"; accepted: a comma list of prometheus, pushgateway, stdout, none"
+        );
+        assert_eq!(
+            err(&[("CENSUS_CONST_LABELS", "env")]),
+            format!("CENSUS_CONST_LABELS=\"env\" is invalid: \"env\" has no '='; accepted: {PAIRS_FORMS}")
+        );
+        assert!(
+            err(&[("CENSUS_CONST_LABELS", "1x=a")]).contains("\"1x\" is not a valid label name")
+        );
+        assert!(err(&[("CENSUS_GROUPING", "a=1,a=2")])
+            .contains("CENSUS_GROUPING=\"a=1,a=2\" is invalid: label \"a\" is given twice"));
+        assert!(err(&[("CENSUS_GROUPING", "__x=1")]).contains("not a valid label name"));
+        assert_eq!(
+            err(&[("CENSUS_PROMETHEUS_ADDR", "9464")]),
+            "CENSUS_PROMETHEUS_ADDR=\"9464\" is invalid: not a socket address; accepted: host:port with an IP host, e.g. \"127.0.0.1:9464\", \"0.0.0.0:9464\" or \"[::1]:9464\""
+        );
+        assert!(err(&[("OTEL_EXPORTER_PROMETHEUS_PORT", "http")])
+            .starts_with("OTEL_EXPORTER_PROMETHEUS_PORT=\"http\" is invalid"));
+        assert_eq!(
+            err(&[("CENSUS_PUSHGATEWAY_URL", "gw:9091")]),
+            "CENSUS_PUSHGATEWAY_URL=\"gw:9091\" is invalid: not an http(s) URL with a host; accepted: an http:// or https:// URL such as \"http://127.0.0.1:9091\""
+        );
+        assert_eq!(
+            err(&[("CENSUS_PUSH_INTERVAL", "10 minutes")]),
+            format!("CENSUS_PUSH_INTERVAL=\"10 minutes\" is invalid: not a positive duration; accepted: {DURATION_FORMS}")
+        );
+        assert!(err(&[("CENSUS_PUSH_TIMEOUT", "0s")])
+            .starts_with("CENSUS_PUSH_TIMEOUT=\"0s\" is invalid"));
+        assert!(err(&[("CENSUS_PUSH_TIMEOUT", "-1")])
+            .starts_with("CENSUS_PUSH_TIMEOUT=\"-1\" is invalid"));
+        assert_eq!(
+            err(&[("CENSUS_EXPORTER", "pushgateway")]),
+            "CENSUS_JOB is required when pushgateway is enabled: set CENSUS_JOB=<job name> or call ExporterConfig::with_job"
+        );
+    }
+
+    #[test]
+    fn durations_accept_every_documented_form() {
+        for (s, d) in [
+            ("500ms", 500),
+            ("10s", 10_000),
+            ("2m", 120_000),
+            ("1h", 3_600_000),
+            ("10", 10_000),
+            ("1.5s", 1500),
+        ] {
+            assert_eq!(
+                parse_duration("X", s).unwrap(),
+                Duration::from_millis(d),
+                "{s}"
+            );
+        }
+    }
+}
