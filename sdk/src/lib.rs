@@ -84,6 +84,7 @@ pub use measure::{
     TypedMeasure,
 };
 pub use meter::{started_meters, Meter, MeterStats, DEFAULT_REPORTING_PERIOD, DEFAULT_ROW_LIMIT};
+pub use tags::PropagationError;
 pub use tags::{Mutator, Tag, TagKey, TagMap, TagValue, Ttl};
 pub use view::rows::OVERFLOW_TAG_VALUE;
 pub use view::{

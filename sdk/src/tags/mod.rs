@@ -5,9 +5,13 @@
 //! combination of the values of its columns (tag keys). A tag the recording does not carry counts
 //! as the empty value, so "missing" and `""` land in the same row, as in OpenCensus Go.
 
+#[cfg(feature = "baggage")]
+pub mod baggage;
+pub mod binary;
 mod context;
 mod key;
 mod map;
+mod propagation_error;
 
 pub use context::{
     context_with, current, enter, from_context, with_current, TagMapFutureExt, TagScope,
@@ -15,5 +19,6 @@ pub use context::{
 };
 pub use key::{TagKey, TagValue};
 pub use map::{Mutator, Tag, TagMap, Ttl};
+pub use propagation_error::PropagationError;
 
 pub(crate) use map::values_hash;
