@@ -65,6 +65,7 @@
 
 pub mod export;
 pub mod tags;
+pub mod units;
 
 mod bound;
 mod error;
