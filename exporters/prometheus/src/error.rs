@@ -1,0 +1,122 @@
+//! Typed errors of the exporter, one enum per operation family.
+//!
+//! Every message names the bad value and says how to fix it.
+
+use thiserror::Error;
+
+/// An exporter option was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The namespace is not a valid Prometheus metric name prefix.
+    #[error(
+        "invalid namespace {namespace:?}: use a valid Prometheus metric name \
+         ([a-zA-Z_:][a-zA-Z0-9_:]*, e.g. \"myapp\"), or \"\" for none"
+    )]
+    InvalidNamespace {
+        /// The rejected namespace.
+        namespace: String,
+    },
+    /// A constant label name is not a valid Prometheus label name.
+    #[error("invalid constant label name {name:?}: use [a-zA-Z_][a-zA-Z0-9_]* (e.g. \"service\")")]
+    InvalidLabelName {
+        /// The rejected name.
+        name: String,
+    },
+    /// A constant label name is reserved (`__…`, or `le`, which histograms use for bounds).
+    #[error(
+        "constant label name {name:?} is reserved (names starting with \"__\" belong to \
+         Prometheus, \"le\" to histogram buckets): pick another name"
+    )]
+    ReservedLabelName {
+        /// The rejected name.
+        name: String,
+    },
+    /// The same constant label was given twice.
+    #[error("constant label {name:?} is set twice (values {first:?} and {second:?}): set it once")]
+    DuplicateConstLabel {
+        /// The label name.
+        name: String,
+        /// The value set first.
+        first: String,
+        /// The value set second.
+        second: String,
+    },
+}
+
+/// A view the encoder skipped; the rest of the exposition was still produced.
+///
+/// Unlike OpenCensus Go, which answers the whole scrape with HTTP 500 (or emits invalid text),
+/// the encoder leaves out only the offending view and reports it here.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// Two views map to the same metric name (or one's series names clash with the other's,
+    /// as a histogram `x` and a counter `x_count`). The first in input order is kept.
+    #[error(
+        "view {skipped:?} was skipped: its metric name {name:?} is already used by view \
+         {kept:?}; rename one of the views (names are sanitised: [^A-Za-z0-9_] becomes \"_\")"
+    )]
+    NameCollision {
+        /// The view left out.
+        skipped: String,
+        /// The view kept.
+        kept: String,
+        /// The contested name.
+        name: String,
+    },
+    /// A tag key of a distribution view sanitises to `le`, which Prometheus reserves for bucket
+    /// bounds.
+    #[error(
+        "view {view:?} was skipped: its tag key {tag_key:?} becomes the label \"le\", reserved \
+         for histogram buckets; rename the tag key or drop it from the view's columns"
+    )]
+    BucketLabelClash {
+        /// The view left out.
+        view: String,
+        /// The tag key.
+        tag_key: String,
+    },
+    /// Two labels of a view have the same name: two tag keys that sanitise alike
+    /// (`http.status` and `http_status`), or a tag key and a constant label.
+    #[error(
+        "view {view:?} was skipped: {first:?} and {second:?} both become the label {label:?}; \
+         rename a tag key or the constant label"
+    )]
+    DuplicateLabel {
+        /// The view left out.
+        view: String,
+        /// The label name.
+        label: String,
+        /// The first source of the label (a tag key, or `const label NAME`).
+        first: String,
+        /// The second source.
+        second: String,
+    },
+    /// A view carries a label that the options reserve
+    /// ([`crate::ExpositionOptions::with_reserved_labels`], e.g. a push exporter's `job`).
+    #[error(
+        "view {view:?} was skipped: its tag key {tag_key:?} becomes the label {label:?}, \
+         which is reserved here; drop the tag key from the view's columns or rename it"
+    )]
+    ReservedLabel {
+        /// The view left out.
+        view: String,
+        /// The tag key.
+        tag_key: String,
+        /// The reserved label name.
+        label: String,
+    },
+    /// The view's aggregation data is of a kind this version cannot encode, or a row's data
+    /// does not match the view (an SDK bug).
+    #[error(
+        "view {view:?} was skipped: its data ({found}) cannot be encoded by this version of \
+         census-prometheus; upgrade census-prometheus to match census-sdk"
+    )]
+    UnsupportedData {
+        /// The view left out.
+        view: String,
+        /// What was found.
+        found: String,
+    },
+}
