@@ -1,0 +1,369 @@
+//! See [`PushgatewayBuilder`] for details.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use census_prometheus::{ConfigError, ExpositionOptions};
+use census_sdk::Meter;
+
+use crate::error::BuildError;
+use crate::exporter::{Pushgateway, Settings};
+use crate::format::{Format, Method};
+use crate::grouping::GroupingKey;
+use crate::retry::Retry;
+use crate::transport::{Auth, ClientSettings, SharedWriter};
+
+/// The default overall deadline of one push, retries included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Configures a [`Pushgateway`] exporter. Setters never fail; [`PushgatewayBuilder::build`]
+/// checks everything and names the first bad value.
+///
+/// ```
+/// use std::time::Duration;
+/// use census_pushgateway::{Format, Method, Pushgateway, Retry};
+///
+/// let builder = Pushgateway::builder("http://127.0.0.1:9091", "nightly_backup")
+///     .with_grouping_label("instance", "db-1")
+///     .with_namespace("backup")
+///     .with_const_label("team", "storage")
+///     .with_timeout(Duration::from_secs(5))
+///     .with_retry(Retry { max_attempts: 3, ..Retry::default() })
+///     .with_method(Method::Put)
+///     .with_format(Format::Text)
+///     .with_job_outcome_metrics(true);
+/// let pg = builder.build().unwrap();
+/// assert_eq!(pg.url(), "http://127.0.0.1:9091/metrics/job/nightly_backup/instance/db-1");
+/// # pg.abandon();
+/// ```
+#[must_use]
+pub struct PushgatewayBuilder {
+    url: String,
+    job: String,
+    grouping: Vec<(String, String)>,
+    options: ExpositionOptions,
+    option_error: Option<ConfigError>,
+    meter: Option<Meter>,
+    timeout: Duration,
+    retry: Retry,
+    basic: Option<(String, String)>,
+    bearer: Option<String>,
+    headers: Vec<(String, String)>,
+    root_certs_pem: Vec<Vec<u8>>,
+    format: Format,
+    gzip: bool,
+    method: Method,
+    interval: Option<Duration>,
+    delete_on_shutdown: bool,
+    outcome_metrics: bool,
+    handle_signals: bool,
+    print: Option<SharedWriter>,
+}
+
+impl std::fmt::Debug for PushgatewayBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushgatewayBuilder")
+            .field("url", &self.url)
+            .field("job", &self.job)
+            .field("grouping", &self.grouping)
+            .field("options", &self.options)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("format", &self.format)
+            .field("gzip", &self.gzip)
+            .field("method", &self.method)
+            .field("interval", &self.interval)
+            .field("print", &self.print.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PushgatewayBuilder {
+    /// Starts a configuration for gateway `url` (`http://host:port` or `https://…`, optionally
+    /// with the gateway's route prefix, without `/metrics/job/…`) and `job`.
+    pub fn new(url: impl Into<String>, job: impl Into<String>) -> Self {
+        PushgatewayBuilder {
+            url: url.into(),
+            job: job.into(),
+            grouping: Vec::new(),
+            options: ExpositionOptions::new(),
+            option_error: None,
+            meter: None,
+            timeout: DEFAULT_TIMEOUT,
+            retry: Retry::default(),
+            basic: None,
+            bearer: None,
+            headers: Vec::new(),
+            root_certs_pem: Vec::new(),
+            format: Format::Text,
+            gzip: false,
+            method: Method::Put,
+            interval: None,
+            delete_on_shutdown: false,
+            outcome_metrics: false,
+            handle_signals: false,
+            print: None,
+        }
+    }
+
+    /// Adds (or replaces) a grouping label, e.g. `instance`. Values may be anything (they are
+    /// base64-encoded in the URL when needed); see [`GroupingKey`] about empty values.
+    pub fn with_grouping_label(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.grouping.push((name.into(), value.into()));
+        self
+    }
+
+    /// Prefixes every metric name with `namespace_` (census-prometheus's naming rules).
+    pub fn with_namespace(mut self, namespace: &str) -> Self {
+        match self.options.clone().with_namespace(namespace) {
+            Ok(o) => self.options = o,
+            Err(e) => {
+                self.option_error.get_or_insert(e);
+            }
+        }
+        self
+    }
+
+    /// Adds a label with a fixed value to every pushed series.
+    pub fn with_const_label(mut self, name: &str, value: &str) -> Self {
+        match self.options.clone().with_const_label(name, value) {
+            Ok(o) => self.options = o,
+            Err(e) => {
+                self.option_error.get_or_insert(e);
+            }
+        }
+        self
+    }
+
+    /// Replaces the naming options wholesale (namespace, constant labels, OpenCensus Python
+    /// compatibility switches): the same options type the pull exporter takes.
+    pub fn with_exposition_options(mut self, options: ExpositionOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The meter whose views are pushed; the default meter ([`census_sdk::default_meter`])
+    /// otherwise. An isolated [`Meter`] keeps the pushed metrics apart from what the app
+    /// exposes elsewhere.
+    pub fn with_meter(mut self, meter: Meter) -> Self {
+        self.meter = Some(meter);
+        self
+    }
+
+    /// The overall deadline of one push, add, delete or flush, retries included (default
+    /// [`DEFAULT_TIMEOUT`], 10 s). The final push on drop and on a signal uses it too.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How failed attempts are retried inside the deadline (default [`Retry::default`]).
+    pub fn with_retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sends `Authorization: Basic …` with every request.
+    pub fn with_basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.basic = Some((user.into(), password.into()));
+        self
+    }
+
+    /// Sends `Authorization: Bearer <token>` with every request.
+    pub fn with_bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer = Some(token.into());
+        self
+    }
+
+    /// Sends an extra header with every request (e.g. a tenant id for a gateway behind a
+    /// proxy). May be called several times.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Trusts the CA certificate(s) in `pem` for `https://` gateways, in addition to the
+    /// platform's roots (for a gateway with a private or self-signed certificate).
+    pub fn with_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certs_pem.push(pem.into());
+        self
+    }
+
+    /// The body format (default [`Format::Text`]).
+    pub fn with_format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// Gzips request bodies (`Content-Encoding: gzip`; Pushgateway ≥ 1.5.0).
+    pub fn with_gzip(mut self, gzip: bool) -> Self {
+        self.gzip = gzip;
+        self
+    }
+
+    /// The method of [`Pushgateway::flush`], periodic pushes and the final push (default
+    /// [`Method::Put`]).
+    pub fn with_method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Pushes every `interval` in the background (the first push one interval after
+    /// [`build`](Self::build)), for jobs that run long enough to be watched; the final push
+    /// still happens on shutdown. Failures are logged through `tracing`.
+    pub fn with_interval(mut self, interval: Duration) -> Self {
+        self.interval = Some(interval);
+        self
+    }
+
+    /// On shutdown, deletes the group instead of the final push, for jobs whose metrics must
+    /// not outlive them (periodic pushes still happen while the job runs).
+    pub fn with_delete_on_shutdown(mut self, delete: bool) -> Self {
+        self.delete_on_shutdown = delete;
+        self
+    }
+
+    /// Adds three gauges to the final push: `job_duration_seconds` (from build to the final
+    /// push), `job_last_success_timestamp_seconds` (Unix time; left out when the run failed,
+    /// so the last success survives) and `job_last_run_success` (1 or 0), prefixed by the
+    /// namespace. A run fails when [`Pushgateway::mark_failed`] was called, when the guard is
+    /// dropped during a panic, or on SIGTERM/SIGINT. The final push of a failed run is a
+    /// `POST`, whatever [`with_method`](Self::with_method) says, so it keeps the previous
+    /// last-success gauge.
+    pub fn with_job_outcome_metrics(mut self, on: bool) -> Self {
+        self.outcome_metrics = on;
+        self
+    }
+
+    /// On SIGTERM or SIGINT, marks the run failed, does the final push (bounded by the
+    /// timeout), then lets the signal terminate the process as it would have. Off by default;
+    /// leave it off when the application handles these signals itself (then call
+    /// [`Pushgateway::shutdown`] from its handler). Unix only.
+    pub fn with_signal_handling(mut self, on: bool) -> Self {
+        self.handle_signals = on;
+        self
+    }
+
+    /// Print mode (ocpush's `isTest`): every push writes its exact body (before gzip) to
+    /// stdout instead of sending it; deletes send nothing.
+    pub fn with_print_to_stdout(self) -> Self {
+        self.with_print_to(std::io::stdout())
+    }
+
+    /// Print mode to any writer; see [`with_print_to_stdout`](Self::with_print_to_stdout).
+    pub fn with_print_to(mut self, writer: impl Write + Send + 'static) -> Self {
+        self.print = Some(Arc::new(Mutex::new(Box::new(writer))));
+        self
+    }
+
+    /// Checks the configuration, starts the worker thread (and the signal handler if asked).
+    ///
+    /// # Errors
+    /// A [`BuildError`] naming the bad URL, job, label, header, certificate or option; or
+    /// [`BuildError::Spawn`] when a thread cannot start.
+    pub fn build(self) -> Result<Pushgateway, BuildError> {
+        let base = base_url(&self.url)?;
+        let mut key = GroupingKey::new(self.job)?;
+        for (n, v) in self.grouping {
+            key = key.with_label(n, v)?;
+        }
+        if let Some(e) = self.option_error {
+            return Err(BuildError::Naming {
+                source: Box::new(e),
+            });
+        }
+        if let Some((name, _)) = self
+            .options
+            .const_labels()
+            .iter()
+            .find(|(n, _)| key.is_reserved(n))
+        {
+            return Err(BuildError::ConstLabelIsGroupingLabel { name: name.clone() });
+        }
+        let reserved = std::iter::once("job".to_string()).chain(key.labels().keys().cloned());
+        let options = self.options.with_reserved_labels(reserved);
+        let auth = match (self.basic, self.bearer) {
+            (Some(_), Some(_)) => return Err(BuildError::ConflictingAuth),
+            (Some((user, password)), None) => Some(Auth::Basic { user, password }),
+            (None, Some(t)) => Some(Auth::Bearer(t)),
+            (None, None) => None,
+        };
+        let url = format!("{base}{}", key.path());
+        Pushgateway::start(Settings {
+            url,
+            key,
+            options,
+            meter: self.meter.unwrap_or_else(|| census_sdk::default_meter().clone()),
+            timeout: self.timeout,
+            retry: self.retry,
+            client: ClientSettings {
+                auth,
+                headers: self.headers,
+                root_certs_pem: self.root_certs_pem,
+            },
+            format: self.format,
+            gzip: self.gzip,
+            method: self.method,
+            interval: self.interval.filter(|i| !i.is_zero()),
+            delete_on_shutdown: self.delete_on_shutdown,
+            outcome_metrics: self.outcome_metrics,
+            handle_signals: self.handle_signals,
+            print: self.print,
+        })
+    }
+}
+
+/// The gateway's base URL without a trailing `/`, checked.
+fn base_url(url: &str) -> Result<String, BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidUrl {
+        url: url.into(),
+        reason: reason.into(),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
+    match parsed.scheme() {
+        "http" | "https" => {}
+        other => {
+            return Err(BuildError::UnsupportedScheme {
+                url: url.into(),
+                scheme: other.into(),
+            })
+        }
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("no host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("a query or fragment is not allowed"));
+    }
+    if parsed.path().contains("/metrics/job") {
+        return Err(invalid(
+            "the /metrics/job/… path is built from the job and grouping labels; pass the gateway's base URL",
+        ));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(base_url("http://127.0.0.1:9091").unwrap(), "http://127.0.0.1:9091");
+        assert_eq!(base_url("https://gw.example:443/pg/").unwrap(), "https://gw.example/pg");
+        assert_eq!(base_url("http://gw//").unwrap(), "http://gw");
+        for bad in ["127.0.0.1:9091", "", "http://", "http://gw/?a=b", "http://gw/metrics/job/x"] {
+            let e = base_url(bad).unwrap_err();
+            assert!(
+                matches!(e, BuildError::InvalidUrl { .. } | BuildError::UnsupportedScheme { .. }),
+                "{bad}: {e}"
+            );
+            assert!(e.to_string().contains(&format!("{bad:?}")), "{e}");
+        }
+        assert!(matches!(
+            base_url("ftp://gw").unwrap_err(),
+            BuildError::UnsupportedScheme { scheme, .. } if scheme == "ftp"
+        ));
+    }
+}

@@ -1,0 +1,196 @@
+//! Typed errors: [`BuildError`] (configuration) and [`PushError`] (one push, add or delete).
+//!
+//! Every message names the bad value and says how to fix it.
+
+use std::time::Duration;
+
+use thiserror::Error;
+
+/// The boxed source of an error from another layer (HTTP client, TLS, encoder).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Building a [`crate::Pushgateway`] failed: the configuration is wrong.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The gateway URL does not parse.
+    #[error("invalid pushgateway URL {url:?}: {reason}; use http(s)://host:port, optionally with a route prefix path")]
+    InvalidUrl {
+        /// The rejected URL.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The gateway URL uses a scheme other than `http` or `https`.
+    #[error("unsupported scheme {scheme:?} in pushgateway URL {url:?}: use http:// or https://")]
+    UnsupportedScheme {
+        /// The rejected URL.
+        url: String,
+        /// Its scheme.
+        scheme: String,
+    },
+    /// The job name is empty; the gateway requires one.
+    #[error("job name is empty: the Pushgateway requires a job (it is part of every grouping key); pass a non-empty job")]
+    EmptyJob,
+    /// A grouping or constant label name the gateway would refuse.
+    #[error("invalid label name {name:?}: use [a-zA-Z_][a-zA-Z0-9_]* not starting with \"__\"")]
+    InvalidLabelName {
+        /// The rejected name.
+        name: String,
+    },
+    /// `job` was given as a grouping label.
+    #[error("\"job\" cannot be a grouping label: it is always the first part of the grouping key; pass it as the job instead")]
+    JobAsGroupingLabel,
+    /// A constant label has the name of the job label or a grouping label.
+    #[error("constant label {name:?} clashes with the job or a grouping label of the same name, which the gateway would overwrite; remove one of them")]
+    ConstLabelIsGroupingLabel {
+        /// The clashing name.
+        name: String,
+    },
+    /// Both basic auth and a bearer token were configured.
+    #[error("both basic auth and a bearer token are set; the gateway accepts one Authorization header: keep one")]
+    ConflictingAuth,
+    /// An extra header has an invalid name or value.
+    #[error("invalid HTTP header {name:?}: {reason}")]
+    InvalidHeader {
+        /// The header name.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The custom CA certificate could not be read.
+    #[error("invalid CA certificate: {reason}; pass one or more PEM `CERTIFICATE` blocks")]
+    InvalidCertificate {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The shared Prometheus naming options were rejected (namespace, constant labels).
+    #[error("invalid Prometheus naming options: {source}")]
+    Naming {
+        /// The naming layer's error.
+        #[source]
+        source: BoxError,
+    },
+    /// The TLS or HTTP client could not be built.
+    #[error("could not build the HTTP client: {source}")]
+    Client {
+        /// The client's error.
+        #[source]
+        source: BoxError,
+    },
+    /// The worker thread or the signal thread could not be started.
+    #[error("could not start the {what}: {source}")]
+    Spawn {
+        /// Which thread or handler.
+        what: &'static str,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One push, add, delete, flush or shutdown failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum PushError {
+    /// The gateway answered with a status other than 200/202.
+    #[error("pushgateway answered {status} to {method} {url}: {}", body_or_hint(body, *status))]
+    Status {
+        /// HTTP method (`PUT`, `POST`, `DELETE`).
+        method: &'static str,
+        /// The group URL.
+        url: String,
+        /// The HTTP status code.
+        status: u16,
+        /// The gateway's response body (its error message), trimmed.
+        body: String,
+    },
+    /// The gateway could not be reached or the connection broke, on every attempt.
+    #[error("could not reach the pushgateway for {method} {url} after {attempts} attempt(s): {source}; check that it runs and that the URL is right")]
+    Transport {
+        /// HTTP method.
+        method: &'static str,
+        /// The group URL.
+        url: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The last transport error.
+        #[source]
+        source: BoxError,
+    },
+    /// The deadline passed before the gateway accepted the request.
+    #[error("{method} {url} did not succeed within its deadline of {deadline:?} ({attempts} attempt(s){}); raise the timeout or check the gateway", last_error.as_deref().map(|e| format!("; last error: {e}")).unwrap_or_default())]
+    Timeout {
+        /// HTTP method.
+        method: &'static str,
+        /// The group URL.
+        url: String,
+        /// The deadline that passed.
+        deadline: Duration,
+        /// Attempts started.
+        attempts: u32,
+        /// The last error seen before the deadline, if any.
+        last_error: Option<String>,
+    },
+    /// A view's tag key becomes the `job` label or a grouping label; the gateway would
+    /// silently overwrite it, so nothing was sent.
+    #[error("view {view:?} has tag key {tag_key:?}, which becomes the label {label:?}: that is the job or a grouping label, which the gateway would overwrite; drop the tag key from the view's columns or the label from the grouping key (nothing was sent)")]
+    ReservedLabel {
+        /// The view.
+        view: String,
+        /// Its tag key.
+        tag_key: String,
+        /// The clashing label name.
+        label: String,
+    },
+    /// Encoding the view data failed.
+    #[error("could not encode the metrics: {source}")]
+    Encode {
+        /// The encoder's error.
+        #[source]
+        source: BoxError,
+    },
+    /// Print mode could not write the body.
+    #[error("could not write the metrics in print mode: {source}")]
+    Print {
+        /// The writer's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The exporter was shut down; it sends nothing more.
+    #[error("the pushgateway exporter is shut down; build a new one to push again")]
+    ShutDown,
+    /// The worker thread is gone (it panicked).
+    #[error("the pushgateway worker thread is gone (it panicked; see the logs); build a new exporter")]
+    WorkerGone,
+}
+
+impl PushError {
+    /// The HTTP status, when the gateway answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            PushError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether another attempt may succeed (transport failures, 5xx, 429).
+    pub(crate) fn is_retryable(&self) -> bool {
+        match self {
+            PushError::Status { status, .. } => *status >= 500 || *status == 429,
+            PushError::Transport { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+fn body_or_hint(body: &str, status: u16) -> String {
+    if !body.is_empty() {
+        return body.to_string();
+    }
+    match status {
+        401 | 403 => "(empty body) check the credentials".into(),
+        404 => "(empty body) check the URL's route prefix".into(),
+        _ => "(empty body)".into(),
+    }
+}

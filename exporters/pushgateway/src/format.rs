@@ -1,0 +1,115 @@
+//! Wire choices: body [`Format`], HTTP [`Method`], and gzip.
+
+use std::io::Write as _;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+/// The body format of a push.
+///
+/// The Pushgateway parses a body as protobuf only when the `Content-Type` is exactly the
+/// delimited `MetricFamily` type below; anything else is parsed as text 0.0.4 (OpenMetrics is
+/// not accepted for pushes).
+///
+/// ```
+/// use census_pushgateway::Format;
+/// assert_eq!(Format::Text.content_type(), "text/plain; version=0.0.4; charset=utf-8");
+/// assert_eq!(
+///     Format::ProtobufDelimited.content_type(),
+///     "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+/// );
+/// assert_eq!(Format::default(), Format::Text);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Format {
+    /// Prometheus text format 0.0.4 (the default): readable, and what print mode shows best.
+    #[default]
+    Text,
+    /// Varint-length-delimited `io.prometheus.client.MetricFamily` protobuf messages.
+    ProtobufDelimited,
+}
+
+impl Format {
+    /// The `Content-Type` header sent with this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain; version=0.0.4; charset=utf-8",
+            Format::ProtobufDelimited => {
+                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+            }
+        }
+    }
+}
+
+/// How a push replaces what the gateway holds for the group.
+///
+/// ```
+/// use census_pushgateway::Method;
+/// assert_eq!(Method::Put.as_str(), "PUT");
+/// assert_eq!(Method::default(), Method::Put);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Method {
+    /// `PUT`: replace every metric of the group (client_golang's `Push`). The default: the
+    /// group then holds exactly this job's latest metrics.
+    #[default]
+    Put,
+    /// `POST`: replace only the metric families present in the body (client_golang's `Add`);
+    /// other families of the group stay.
+    Post,
+}
+
+impl Method {
+    /// The HTTP method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Put => "PUT",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// The operation a request performs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// PUT or POST of the current metrics.
+    Send(Method),
+    /// DELETE of the group.
+    Delete,
+}
+
+impl Op {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Op::Send(m) => m.as_str(),
+            Op::Delete => "DELETE",
+        }
+    }
+}
+
+/// Gzips `body` (the gateway accepts `Content-Encoding: gzip` since 1.5.0).
+pub(crate) fn gzip(body: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(body.len() / 4 + 64), Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(body);
+    enc.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read as _;
+
+    #[test]
+    fn gzip_round_trips() {
+        let body = b"# TYPE x counter\nx 1\n".repeat(100);
+        let z = gzip(&body);
+        assert!(z.len() < body.len());
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&z[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, body);
+    }
+}

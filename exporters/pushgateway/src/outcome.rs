@@ -1,0 +1,175 @@
+//! The job-outcome gauges added to the final push when
+//! [`crate::PushgatewayBuilder::with_job_outcome_metrics`] is on.
+//!
+//! They are ordinary census views (LastValue, so `gauge`) in a meter private to the exporter,
+//! encoded by the same code as every other view; the gateway forbids pushed timestamps, so
+//! times are plain gauge values in Unix seconds.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use census_sdk::{Aggregation, Float64Measure, Meter, TagMap, View, ViewData};
+
+/// View (metric) name of the run's wall time.
+pub const JOB_DURATION_SECONDS: &str = "job_duration_seconds";
+/// View (metric) name of the last successful run's end time.
+pub const JOB_LAST_SUCCESS_TIMESTAMP_SECONDS: &str = "job_last_success_timestamp_seconds";
+/// View (metric) name of the last run's outcome: 1 success, 0 failure.
+pub const JOB_LAST_RUN_SUCCESS: &str = "job_last_run_success";
+
+/// The run's start and whether it failed.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    started: Instant,
+    failed: AtomicBool,
+    gauges: Option<Gauges>,
+}
+
+#[derive(Debug)]
+struct Gauges {
+    meter: Meter,
+    duration: Float64Measure,
+    last_success: Float64Measure,
+    success: Float64Measure,
+}
+
+impl Outcome {
+    /// Starts the run clock now; `gauges` turns the outcome metrics on.
+    pub(crate) fn new(gauges: bool) -> Self {
+        Outcome {
+            started: Instant::now(),
+            failed: AtomicBool::new(false),
+            gauges: if gauges { Gauges::new() } else { None },
+        }
+    }
+
+    pub(crate) fn set_failed(&self, failed: bool) {
+        self.failed.store(failed, Ordering::SeqCst);
+    }
+
+    pub(crate) fn failed(&self) -> bool {
+        self.failed.load(Ordering::SeqCst)
+    }
+
+    /// Whether outcome gauges are on.
+    pub(crate) fn enabled(&self) -> bool {
+        self.gauges.is_some()
+    }
+
+    /// The gauges for the final push, now. A failed run leaves out the last-success gauge,
+    /// so the value from the last successful run survives in the gateway (the final push of a
+    /// failed run is then a `POST`).
+    pub(crate) fn final_data(&self) -> Vec<ViewData> {
+        let Some(g) = &self.gauges else {
+            return Vec::new();
+        };
+        let failed = self.failed();
+        let tags = TagMap::new();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        g.meter.record_with_tags(
+            &tags,
+            &[
+                g.duration.m(self.started.elapsed().as_secs_f64()),
+                g.success.m(if failed { 0.0 } else { 1.0 }),
+            ],
+        );
+        if !failed {
+            g.meter.record_with_tags(&tags, &[g.last_success.m(now)]);
+        }
+        g.meter
+            .snapshot()
+            .into_iter()
+            .filter(|vd| !(failed && vd.view.name() == JOB_LAST_SUCCESS_TIMESTAMP_SECONDS))
+            .filter(|vd| !vd.rows.is_empty())
+            .collect()
+    }
+}
+
+impl Gauges {
+    fn new() -> Option<Self> {
+        let make = || -> Result<Self, Box<dyn std::error::Error>> {
+            let duration = Float64Measure::new(
+                "census.io/pushgateway/job_duration_seconds",
+                "Wall time of the job's last run, from the exporter's start to its final push.",
+                "s",
+            )?;
+            let last_success = Float64Measure::new(
+                "census.io/pushgateway/job_last_success_timestamp_seconds",
+                "Unix time at which the job last finished successfully.",
+                "s",
+            )?;
+            let success = Float64Measure::new(
+                "census.io/pushgateway/job_last_run_success",
+                "Outcome of the job's last run: 1 if it succeeded, 0 if it failed.",
+                "1",
+            )?;
+            let meter = Meter::new();
+            let vm = meter.view_manager();
+            for (name, m) in [
+                (JOB_DURATION_SECONDS, &duration),
+                (JOB_LAST_SUCCESS_TIMESTAMP_SECONDS, &last_success),
+                (JOB_LAST_RUN_SUCCESS, &success),
+            ] {
+                vm.register(&View::new(name, "", [], m, Aggregation::LastValue)?)?;
+            }
+            Ok(Gauges {
+                meter,
+                duration,
+                last_success,
+                success,
+            })
+        };
+        match make() {
+            Ok(g) => Some(g),
+            Err(e) => {
+                // Only a measure of the same name defined differently elsewhere can cause this.
+                tracing::error!(error = %e, "census-pushgateway: job outcome metrics are off");
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use census_sdk::AggregationData;
+
+    fn value(data: &[ViewData], name: &str) -> Option<f64> {
+        let vd = data.iter().find(|vd| vd.view.name() == name)?;
+        match &vd.rows[0].data {
+            AggregationData::LastValue(v) => Some(v.as_f64()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn success_reports_all_three() {
+        let o = Outcome::new(true);
+        let d = o.final_data();
+        assert_eq!(d.len(), 3);
+        assert_eq!(value(&d, JOB_LAST_RUN_SUCCESS), Some(1.0));
+        assert!(value(&d, JOB_DURATION_SECONDS).unwrap() >= 0.0);
+        assert!(value(&d, JOB_LAST_SUCCESS_TIMESTAMP_SECONDS).unwrap() > 1.7e9);
+    }
+
+    #[test]
+    fn failure_leaves_out_last_success() {
+        let o = Outcome::new(true);
+        o.set_failed(true);
+        let d = o.final_data();
+        assert_eq!(d.len(), 2);
+        assert_eq!(value(&d, JOB_LAST_RUN_SUCCESS), Some(0.0));
+        assert_eq!(value(&d, JOB_LAST_SUCCESS_TIMESTAMP_SECONDS), None);
+    }
+
+    #[test]
+    fn off_means_nothing() {
+        let o = Outcome::new(false);
+        assert!(!o.enabled());
+        assert!(o.final_data().is_empty());
+    }
+}
