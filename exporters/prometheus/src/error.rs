@@ -44,6 +44,39 @@ pub enum ConfigError {
     },
 }
 
+/// An exporter or server setting was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The exposition options were rejected.
+    #[error(transparent)]
+    Options(#[from] ConfigError),
+    /// A limit was set to zero.
+    #[error("{setting} must be at least 1 (got 0): use a positive limit")]
+    ZeroLimit {
+        /// The setting (`max_concurrent_scrapes`, `max_connections`).
+        setting: &'static str,
+    },
+    /// The metrics path is not an absolute URL path.
+    #[error(
+        "invalid metrics path {path:?}: use an absolute path without query or fragment, \
+         e.g. \"/metrics\""
+    )]
+    InvalidPath {
+        /// The rejected path.
+        path: String,
+    },
+    /// The exporter's self-metrics could not be set up (their measure names are taken).
+    #[error(
+        "cannot set up the exporter's self-metrics: {reason}; turn them off or free the \
+         `census_prometheus/...` measure names"
+    )]
+    SelfMetrics {
+        /// What failed.
+        reason: String,
+    },
+}
+
 /// A view the encoder skipped; the rest of the exposition was still produced.
 ///
 /// Unlike OpenCensus Go, which answers the whole scrape with HTTP 500 (or emits invalid text),
@@ -119,4 +152,42 @@ pub enum EncodeError {
         /// What was found.
         found: String,
     },
+}
+
+/// The metrics server failed to start or to stop cleanly.
+#[cfg(feature = "server")]
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The address could not be bound.
+    #[error(
+        "cannot listen on {address}: {source}; free the port or choose another address \
+         (Server::builder().with_address(..))"
+    )]
+    Bind {
+        /// The address.
+        address: std::net::SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The background thread or its tokio runtime could not be created.
+    #[error("cannot start the metrics server thread: {source}")]
+    Runtime {
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Connections were still open when the shutdown timeout passed; they were closed.
+    #[error(
+        "metrics server connections still open {timeout:?} after shutdown began were closed; \
+         raise the timeout (with_shutdown_timeout) if scrapes take longer"
+    )]
+    ShutdownTimedOut {
+        /// The timeout.
+        timeout: std::time::Duration,
+    },
+    /// The server thread panicked.
+    #[error("the metrics server thread panicked; see its panic message above")]
+    Panicked,
 }

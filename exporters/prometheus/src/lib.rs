@@ -98,9 +98,31 @@
 pub mod encode;
 pub mod naming;
 
+#[cfg(feature = "prometheus-registry")]
+mod collector;
 mod error;
+mod exporter;
+mod meters;
+mod negotiate;
 mod options;
+mod self_metrics;
+#[cfg(feature = "server")]
+mod server;
 
+#[cfg(feature = "prometheus-registry")]
+pub use collector::CensusCollector;
 pub use encode::{encode_text, EncodeReport, Encoder, Format};
-pub use error::{ConfigError, EncodeError};
+#[cfg(feature = "server")]
+pub use error::ServeError;
+pub use error::{BuildError, ConfigError, EncodeError};
+pub use exporter::{
+    ExporterBuilder, PrometheusExporter, Scrape, ScrapePermit, DEFAULT_MAX_CONCURRENT_SCRAPES,
+};
+pub use meters::Meters;
+pub use negotiate::{accepts_gzip, negotiate_format};
 pub use options::ExpositionOptions;
+#[cfg(feature = "server")]
+pub use server::{
+    BoundServer, MetricsService, Server, ServerBuilder, ServerHandle, DEFAULT_ADDRESS,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_PATH, DEFAULT_SHUTDOWN_TIMEOUT,
+};

@@ -16,7 +16,7 @@
 
 mod number;
 mod openmetrics;
-mod plan;
+pub(crate) mod plan;
 mod text;
 
 use census_sdk::ViewData;

@@ -97,3 +97,33 @@ pub fn keys(names: &[&str]) -> Vec<TagKey> {
 pub fn tags(pairs: &[(&str, &str)]) -> TagMap {
     TagMap::from_pairs(pairs).unwrap()
 }
+
+/// The oracle scenario served by a server on a free loopback port (own thread and runtime).
+#[cfg(feature = "server")]
+pub fn oracle_server(
+    configure: impl FnOnce(census_prometheus::ExporterBuilder) -> census_prometheus::ExporterBuilder,
+    path: &str,
+) -> census_prometheus::ServerHandle {
+    let exporter = configure(
+        census_prometheus::PrometheusExporter::builder()
+            .with_options(
+                census_prometheus::ExpositionOptions::new()
+                    .with_namespace("myapp")
+                    .unwrap(),
+            )
+            .with_meters(census_prometheus::Meters::Only(vec![oracle_meter()])),
+    )
+    .build()
+    .unwrap();
+    census_prometheus::Server::builder()
+        .with_exporter(exporter)
+        .with_address("127.0.0.1:0".parse().unwrap())
+        .with_path(path)
+        .build()
+        .unwrap()
+        .start()
+        .unwrap()
+}
+
+/// The Go oracle text.
+pub const GO_EXPECTED: &str = include_str!("../data/oc_go_expected.txt");

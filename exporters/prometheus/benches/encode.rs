@@ -1,0 +1,3 @@
+//! Encoding benchmark (written next).
+
+fn main() {}
