@@ -109,7 +109,11 @@ impl PushgatewayBuilder {
 
     /// Adds (or replaces) a grouping label, e.g. `instance`. Values may be anything (they are
     /// base64-encoded in the URL when needed); see [`GroupingKey`] about empty values.
-    pub fn with_grouping_label(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_grouping_label(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.grouping.push((name.into(), value.into()));
         self
     }
@@ -294,7 +298,9 @@ impl PushgatewayBuilder {
             url,
             key,
             options,
-            meter: self.meter.unwrap_or_else(|| census_sdk::default_meter().clone()),
+            meter: self
+                .meter
+                .unwrap_or_else(|| census_sdk::default_meter().clone()),
             timeout: self.timeout,
             retry: self.retry,
             client: ClientSettings {
@@ -350,13 +356,28 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(base_url("http://127.0.0.1:9091").unwrap(), "http://127.0.0.1:9091");
-        assert_eq!(base_url("https://gw.example:443/pg/").unwrap(), "https://gw.example/pg");
+        assert_eq!(
+            base_url("http://127.0.0.1:9091").unwrap(),
+            "http://127.0.0.1:9091"
+        );
+        assert_eq!(
+            base_url("https://gw.example:443/pg/").unwrap(),
+            "https://gw.example/pg"
+        );
         assert_eq!(base_url("http://gw//").unwrap(), "http://gw");
-        for bad in ["127.0.0.1:9091", "", "http://", "http://gw/?a=b", "http://gw/metrics/job/x"] {
+        for bad in [
+            "127.0.0.1:9091",
+            "",
+            "http://",
+            "http://gw/?a=b",
+            "http://gw/metrics/job/x",
+        ] {
             let e = base_url(bad).unwrap_err();
             assert!(
-                matches!(e, BuildError::InvalidUrl { .. } | BuildError::UnsupportedScheme { .. }),
+                matches!(
+                    e,
+                    BuildError::InvalidUrl { .. } | BuildError::UnsupportedScheme { .. }
+                ),
                 "{bad}: {e}"
             );
             assert!(e.to_string().contains(&format!("{bad:?}")), "{e}");

@@ -161,7 +161,9 @@ pub enum PushError {
     #[error("the pushgateway exporter is shut down; build a new one to push again")]
     ShutDown,
     /// The worker thread is gone (it panicked).
-    #[error("the pushgateway worker thread is gone (it panicked; see the logs); build a new exporter")]
+    #[error(
+        "the pushgateway worker thread is gone (it panicked; see the logs); build a new exporter"
+    )]
     WorkerGone,
 }
 

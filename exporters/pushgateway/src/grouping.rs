@@ -185,7 +185,10 @@ mod tests {
             "/metrics/job/j/u@base64/zqDPgc6_zrzOt864zrXPjc-C"
         );
         // Dot segments would be cleaned away by the router.
-        assert_eq!(path(".", &[("d", "..")]), "/metrics/job@base64/Lg/d@base64/Li4");
+        assert_eq!(
+            path(".", &[("d", "..")]),
+            "/metrics/job@base64/Lg/d@base64/Li4"
+        );
     }
 
     #[test]

@@ -14,8 +14,9 @@
 //!
 //! Names, types and labels come from census-prometheus's naming code, so a family is named and
 //! typed exactly as in the text format; views the text encoder leaves out are left out here
-//! too (the caller passes only accepted views). Histograms carry their finite buckets only; the
-//! `+Inf` bucket is the sample count, as in client_golang.
+//! too (the caller passes only accepted views). Rows are sorted by tag values as in the text
+//! format, and histograms end with an explicit `+Inf` bucket (= the count), as the text format
+//! does, so the gateway stores both bodies identically.
 
 use census_prometheus::naming::{metric_name, sanitize, MetricType};
 use census_prometheus::ExpositionOptions;
@@ -52,7 +53,15 @@ pub(crate) fn write_family(
     };
     put_varint_field(fam, 3, type_code);
 
-    for row in &data.rows {
+    // Rows sorted by their tag values, as the text encoder sorts its series.
+    let mut order: Vec<&census_sdk::Row> = data.rows.iter().collect();
+    order.sort_by(|a, b| {
+        let (a, b) = (&a.tag_values, &b.tag_values);
+        a.iter()
+            .map(|v| v.as_str())
+            .cmp(b.iter().map(|v| v.as_str()))
+    });
+    for row in order {
         let m = &mut scratch.metric;
         m.clear();
         for (n, v) in label_names.iter().zip(row.tag_values.iter()) {
@@ -67,10 +76,15 @@ pub(crate) fn write_family(
             (AggregationData::Distribution(d), _) => {
                 put_varint_field(inner, 1, d.count);
                 put_double(inner, 2, d.sum());
-                let bounds = view.aggregation().bounds().map(|b| b.as_slice().to_vec());
+                let mut bounds = view
+                    .aggregation()
+                    .bounds()
+                    .map(|b| b.as_slice().to_vec())
+                    .unwrap_or_default();
+                bounds.push(f64::INFINITY);
                 let mut cumulative = 0u64;
                 let mut bucket = Vec::with_capacity(24);
-                for (i, bound) in bounds.unwrap_or_default().iter().enumerate() {
+                for (i, bound) in bounds.iter().enumerate() {
                     cumulative += d.bucket_counts.get(i).copied().unwrap_or(0);
                     bucket.clear();
                     put_varint_field(&mut bucket, 1, cumulative);
@@ -179,8 +193,14 @@ mod tests {
     fn counter_family_bytes() {
         let meter = Meter::new();
         let m = Int64Measure::new("pgtest.io/proto_jobs", "Jobs", "1").unwrap();
-        let view = View::new("jobs", "Jobs", [TagKey::new("k").unwrap()], &m, Aggregation::Sum)
-            .unwrap();
+        let view = View::new(
+            "jobs",
+            "Jobs",
+            [TagKey::new("k").unwrap()],
+            &m,
+            Aggregation::Sum,
+        )
+        .unwrap();
         meter.view_manager().register(&view).unwrap();
         meter.record_with_tags(&TagMap::from_pairs(&[("k", "v")]).unwrap(), &[m.m(2)]);
         let mut out = Vec::new();

@@ -57,7 +57,10 @@ fn on_signal(sig: i32) {
         .collect();
     for shared in &live {
         shared.outcome.set_failed(true);
-        tracing::warn!(signal = sig, "census-pushgateway: signal received, pushing before exit");
+        tracing::warn!(
+            signal = sig,
+            "census-pushgateway: signal received, pushing before exit"
+        );
         if let Err(e) = shared.shutdown(shared.timeout) {
             tracing::error!(error = %e, signal = sig, "census-pushgateway: final push on signal failed");
         }

@@ -94,12 +94,11 @@ impl Http {
     ) -> Result<Self, BuildError> {
         let mut headers = HeaderMap::new();
         for (name, value) in &settings.headers {
-            let n = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
-                BuildError::InvalidHeader {
+            let n =
+                HeaderName::from_bytes(name.as_bytes()).map_err(|e| BuildError::InvalidHeader {
                     name: name.clone(),
                     reason: format!("{e}; use a token such as X-Scope-OrgID"),
-                }
-            })?;
+                })?;
             let v = HeaderValue::from_str(value).map_err(|e| BuildError::InvalidHeader {
                 name: name.clone(),
                 reason: format!("{e}; use visible ASCII"),

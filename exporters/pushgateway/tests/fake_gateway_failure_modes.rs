@@ -31,7 +31,12 @@ fn a_5xx_is_retried_until_success() {
         Action::Status(503, "busy"),
         Action::Status(500, "oops"),
     ]);
-    let pg = exporter(&fake, "fake.io/retry_5xx", fast_retry(4), Duration::from_secs(5));
+    let pg = exporter(
+        &fake,
+        "fake.io/retry_5xx",
+        fast_retry(4),
+        Duration::from_secs(5),
+    );
     pg.push_blocking().unwrap();
     let reqs = fake.requests();
     assert_eq!(reqs.len(), 3, "{reqs:?}");
@@ -46,7 +51,12 @@ fn a_5xx_is_retried_until_success() {
 #[test]
 fn retries_stop_at_max_attempts_with_the_last_answer() {
     let fake = Fake::start(vec![Action::Status(503, "still busy"); 5]);
-    let pg = exporter(&fake, "fake.io/retry_max", fast_retry(3), Duration::from_secs(5));
+    let pg = exporter(
+        &fake,
+        "fake.io/retry_max",
+        fast_retry(3),
+        Duration::from_secs(5),
+    );
     let err = pg.push_blocking().unwrap_err();
     assert!(
         matches!(&err, PushError::Status { status: 503, body, method: "PUT", .. } if body == "still busy"),
@@ -60,7 +70,12 @@ fn retries_stop_at_max_attempts_with_the_last_answer() {
 fn a_400_is_final_and_carries_the_gateway_message() {
     let msg = "pushed metrics are invalid or inconsistent with existing metrics: x is not a GAUGE";
     let fake = Fake::start(vec![Action::Status(400, msg)]);
-    let pg = exporter(&fake, "fake.io/final_400", fast_retry(4), Duration::from_secs(5));
+    let pg = exporter(
+        &fake,
+        "fake.io/final_400",
+        fast_retry(4),
+        Duration::from_secs(5),
+    );
     let err = pg.add_blocking().unwrap_err();
     assert_eq!(err.status(), Some(400));
     assert!(err.to_string().contains(msg), "{err}");
@@ -72,7 +87,12 @@ fn a_400_is_final_and_carries_the_gateway_message() {
 #[test]
 fn a_connection_reset_is_retried() {
     let fake = Fake::start(vec![Action::Reset]);
-    let pg = exporter(&fake, "fake.io/reset_once", fast_retry(3), Duration::from_secs(5));
+    let pg = exporter(
+        &fake,
+        "fake.io/reset_once",
+        fast_retry(3),
+        Duration::from_secs(5),
+    );
     pg.push_blocking().unwrap();
     assert_eq!(fake.requests().len(), 2);
     pg.abandon();
@@ -81,7 +101,12 @@ fn a_connection_reset_is_retried() {
 #[test]
 fn resets_on_every_attempt_give_a_transport_error_naming_the_attempts() {
     let fake = Fake::start(vec![Action::Reset; 5]);
-    let pg = exporter(&fake, "fake.io/reset_always", fast_retry(3), Duration::from_secs(5));
+    let pg = exporter(
+        &fake,
+        "fake.io/reset_always",
+        fast_retry(3),
+        Duration::from_secs(5),
+    );
     let err = pg.push_blocking().unwrap_err();
     assert!(
         matches!(err, PushError::Transport { attempts: 3, .. }),
@@ -100,7 +125,10 @@ fn a_hanging_gateway_times_out_at_the_deadline() {
     let started = Instant::now();
     let err = pg.push_blocking().unwrap_err();
     let took = started.elapsed();
-    assert!(matches!(err, PushError::Timeout { attempts: 1, .. }), "{err:?}");
+    assert!(
+        matches!(err, PushError::Timeout { attempts: 1, .. }),
+        "{err:?}"
+    );
     assert!(took >= timeout, "{took:?}");
     assert!(took < timeout + Duration::from_millis(600), "{took:?}");
     assert!(err.to_string().contains("400ms"), "{err}");
@@ -136,7 +164,10 @@ fn a_closed_port_fails_fast_with_a_transport_error() {
     let started = Instant::now();
     let err = pg.shutdown(Duration::from_secs(5)).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(matches!(err, PushError::Transport { attempts: 2, .. }), "{err:?}");
+    assert!(
+        matches!(err, PushError::Transport { attempts: 2, .. }),
+        "{err:?}"
+    );
     let text = err.to_string();
     assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
     assert!(text.to_lowercase().contains("refused"), "{text}");

@@ -198,6 +198,35 @@ pub fn meter_with_jobs(measure: &str, value: i64) -> Meter {
     )
     .unwrap();
     meter.view_manager().register(&view).unwrap();
-    meter.record_with_tags(&TagMap::from_pairs(&[("kind", "batch")]).unwrap(), &[m.m(value)]);
+    meter.record_with_tags(
+        &TagMap::from_pairs(&[("kind", "batch")]).unwrap(),
+        &[m.m(value)],
+    );
     meter
+}
+
+/// Polls `f` every 20 ms until it returns `Some`, panicking with `what` after `deadline`.
+pub fn poll<T>(what: &str, deadline: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            start.elapsed() < deadline,
+            "timed out after {deadline:?} waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The single value of family `family` in group `key`, if present.
+pub fn single_value(
+    gw: &census_testkit::Pushgateway,
+    key: &[(&str, &str)],
+    family: &str,
+) -> Option<f64> {
+    let v = gw.values(key, family);
+    assert!(v.len() <= 1, "{family}: {v:?}");
+    v.first().map(|(_, x)| *x)
 }
