@@ -35,7 +35,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 ///     .with_job_outcome_metrics(true);
 /// let pg = builder.build().unwrap();
 /// assert_eq!(pg.url(), "http://127.0.0.1:9091/metrics/job/nightly_backup/instance/db-1");
-/// # pg.abandon();
+/// # pg.discard();
 /// ```
 #[must_use]
 pub struct PushgatewayBuilder {

@@ -85,7 +85,7 @@ pub(crate) struct Settings {
 ///     "# HELP db_rows_copied Rows copied\n# TYPE db_rows_copied counter\ndb_rows_copied{table=\"users\"} 42\n"
 /// );
 /// // A real job would `pg.push_blocking()?` or keep `pg.guard()` alive until it ends.
-/// # pg.abandon();
+/// # pg.discard();
 /// ```
 #[derive(Clone)]
 pub struct Pushgateway {
@@ -288,11 +288,20 @@ impl Pushgateway {
         Ok(out)
     }
 
-    /// Stops the worker without a final push (for tests and docs that must not send).
-    #[doc(hidden)]
-    pub fn abandon(&self) {
-        let _guard = self.shared.lock_thread();
-        self.shared.shut_down.store(true, Ordering::SeqCst);
+    /// Stops the exporter **without** a final push: later pushes fail with
+    /// [`PushError::ShutDown`] and neither a guard nor the last handle's drop sends anything.
+    /// For a run that must leave the gateway untouched (a dry run, a cancelled job).
+    pub fn discard(&self) {
+        let mut thread = self.shared.lock_thread();
+        if self.shared.shut_down.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let _ = self.shared.tx.send(Command::Stop);
+        if let Some(t) = thread.take() {
+            if t.thread().id() != std::thread::current().id() {
+                let _ = t.join();
+            }
+        }
     }
 
     async fn call(&self, op: Op, source: Source) -> Result<(), PushError> {

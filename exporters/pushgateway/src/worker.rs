@@ -70,6 +70,8 @@ pub(crate) enum Command {
         budget: Duration,
         reply: Reply,
     },
+    /// The worker ends without pushing.
+    Stop,
     /// The final push (or delete), then the worker ends.
     Shutdown {
         deadline: Instant,
@@ -160,6 +162,7 @@ impl Worker {
                         reply.send(r);
                         return;
                     }
+                    Some(Command::Stop) => return,
                     // Every handle is gone without a shutdown (it always sends one first, so
                     // this only happens if it could not): nothing left to do.
                     None => return,

@@ -45,7 +45,7 @@ fn a_5xx_is_retried_until_success() {
         assert_eq!(r.path, "/metrics/job/failing_job");
         assert_eq!(r.body, reqs[0].body, "every attempt sends the same body");
     }
-    pg.abandon();
+    pg.discard();
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn retries_stop_at_max_attempts_with_the_last_answer() {
         "{err:?}"
     );
     assert_eq!(fake.requests().len(), 3);
-    pg.abandon();
+    pg.discard();
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn a_400_is_final_and_carries_the_gateway_message() {
     assert!(err.to_string().contains(msg), "{err}");
     assert!(err.to_string().contains("POST"), "{err}");
     assert_eq!(fake.requests().len(), 1, "a 400 is not retried");
-    pg.abandon();
+    pg.discard();
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn a_connection_reset_is_retried() {
     );
     pg.push_blocking().unwrap();
     assert_eq!(fake.requests().len(), 2);
-    pg.abandon();
+    pg.discard();
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn resets_on_every_attempt_give_a_transport_error_naming_the_attempts() {
     );
     assert!(err.to_string().contains("after 3 attempt(s)"), "{err}");
     assert_eq!(fake.requests().len(), 3);
-    pg.abandon();
+    pg.discard();
 }
 
 #[test]
@@ -132,7 +132,7 @@ fn a_hanging_gateway_times_out_at_the_deadline() {
     assert!(took >= timeout, "{took:?}");
     assert!(took < timeout + Duration::from_millis(600), "{took:?}");
     assert!(err.to_string().contains("400ms"), "{err}");
-    pg.abandon();
+    pg.discard();
 }
 
 #[test]
@@ -207,7 +207,7 @@ fn requests_carry_format_encoding_and_credentials() {
     assert_eq!(delete.path, push.path);
     assert!(delete.body.is_empty());
     assert_eq!(delete.header("content-type"), None);
-    pg.abandon();
+    pg.discard();
 }
 
 #[test]
@@ -225,5 +225,5 @@ fn basic_auth_header() {
         Some("Basic YWxpY2U6czNjcmV0")
     );
     assert!(!format!("{pg:?}").contains("s3cret"));
-    pg.abandon();
+    pg.discard();
 }

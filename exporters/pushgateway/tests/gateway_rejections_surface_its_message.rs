@@ -56,8 +56,8 @@ fn a_consistency_rejection_surfaces_the_gateway_message() {
         gw.values(&[("job", "consistency_a")], "temperature")[0].1,
         1.5
     );
-    gauge.abandon();
-    counter.abandon();
+    gauge.discard();
+    counter.discard();
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn reserved_labels_are_refused_before_sending() {
         );
         assert!(err.to_string().contains("nothing was sent"), "{err}");
         assert!(gw.group(&[("job", job), ("instance", "i1")]).is_none());
-        pg.abandon();
+        pg.discard();
     }
     let err = Pushgateway::builder(gw.url(), "x")
         .with_grouping_label("instance", "i1")

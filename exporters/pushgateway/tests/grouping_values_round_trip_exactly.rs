@@ -47,7 +47,7 @@ fn grouping_values_round_trip_exactly() {
         assert_eq!(series.len(), 1, "value {value:?}: {:#}", gw.api_metrics());
         assert_eq!(series[0].0["v"], *value);
         assert_eq!(series[0].1, 3.0);
-        pg.abandon();
+        pg.discard();
     }
 }
 
@@ -67,6 +67,6 @@ fn job_names_with_unsafe_characters_round_trip() {
             4.0,
             "job {job:?}"
         );
-        pg.abandon();
+        pg.discard();
     }
 }

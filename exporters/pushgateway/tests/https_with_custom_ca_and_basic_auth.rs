@@ -160,6 +160,6 @@ fn https_with_a_custom_ca_and_basic_auth() {
     );
 
     for pg in [good, wrong, no_ca] {
-        pg.abandon();
+        pg.discard();
     }
 }

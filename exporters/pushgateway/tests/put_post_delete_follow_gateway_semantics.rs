@@ -82,6 +82,6 @@ fn put_post_and_delete_follow_gateway_semantics() {
     // Deleting a group that does not exist is fine too (202).
     first.delete_blocking().unwrap();
     for pg in [first, other, second] {
-        pg.abandon();
+        pg.discard();
     }
 }

@@ -96,7 +96,7 @@ fn text_and_protobuf_bodies_are_read_back_alike() {
             .build()
             .unwrap();
         pg.push_blocking().unwrap_or_else(|e| panic!("{job}: {e}"));
-        pg.abandon();
+        pg.discard();
     }
     let data = gw.api_metrics();
     let groups: Vec<Value> = cases
