@@ -118,6 +118,17 @@ impl PushgatewayBuilder {
         self
     }
 
+    /// Adds several grouping labels, e.g. from a configuration's list of pairs.
+    pub fn with_grouping_labels<K, V>(mut self, labels: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.grouping
+            .extend(labels.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
     /// Prefixes every metric name with `namespace_` (census-prometheus's naming rules).
     pub fn with_namespace(mut self, namespace: &str) -> Self {
         match self.options.clone().with_namespace(namespace) {

@@ -53,6 +53,13 @@
 //! }
 //! ```
 //!
+//! Also: periodic pushes for long jobs ([`PushgatewayBuilder::with_interval`]), delete on
+//! shutdown, job outcome gauges ([`PushgatewayBuilder::with_job_outcome_metrics`]), basic
+//! auth / bearer token / extra headers, HTTPS with a custom CA, print mode
+//! ([`PushgatewayBuilder::with_print_to_stdout`]) that writes the exact body instead of
+//! sending it, and an [`census_sdk::Exporter`] implementation so a meter's reporting thread
+//! can feed the exporter instead.
+//!
 //! ## Threads and runtimes
 //! Each exporter owns one thread running a tokio current-thread runtime; every request runs
 //! there, one at a time. Blocking methods wait on a channel with a timeout, async methods await
