@@ -3,7 +3,8 @@
 //! One process-wide thread waits for the signals (signal-hook's self-pipe, no `unsafe` here).
 //! On a signal it shuts down every live exporter that asked for it (each bounded by its own
 //! timeout, the run marked failed), then re-delivers the signal with its default action, so
-//! the process ends exactly as it would have (killed by SIGTERM/SIGINT). The thread stays
+//! the process ends exactly as it would have (killed by SIGTERM/SIGINT). A second signal during
+//! the final push ends the process at once. The thread stays
 //! for the life of the process: once its handler is installed the default action is gone, so
 //! even after every exporter has shut down it still terminates the process on a signal.
 
@@ -32,8 +33,22 @@ pub(crate) fn watch(shared: &Arc<Shared>) -> Result<(), BuildError> {
         std::thread::Builder::new()
             .name("census-pushgateway-signals".into())
             .spawn(move || {
-                if let Some(sig) = signals.forever().next() {
-                    on_signal(sig);
+                let mut first = true;
+                for sig in signals.forever() {
+                    if first {
+                        first = false;
+                        // Push on another thread, so a second signal still ends the process
+                        // at once (an impatient second Ctrl-C).
+                        let spawned = std::thread::Builder::new()
+                            .name("census-pushgateway-final".into())
+                            .spawn(move || on_signal(sig));
+                        if spawned.is_err() {
+                            on_signal(sig);
+                        }
+                    } else {
+                        let _ = signal_hook::low_level::emulate_default_handler(sig);
+                        std::process::exit(128 + sig);
+                    }
                 }
             })
             .map_err(|source| BuildError::Spawn {
