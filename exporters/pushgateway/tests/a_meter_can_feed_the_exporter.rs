@@ -20,7 +20,10 @@ fn a_meter_flush_pushes_through_the_exporter_trait() {
         .unwrap();
     meter.view_manager().register_exporter(Arc::new(pg.clone()));
     meter.flush().unwrap();
-    assert_eq!(single_value(&gw, &[("job", "fed_by_meter")], "jobs_done"), Some(8.0));
+    assert_eq!(
+        single_value(&gw, &[("job", "fed_by_meter")], "jobs_done"),
+        Some(8.0)
+    );
 
     // A failing push surfaces through the meter's flush as an ExportError.
     pg.discard();
