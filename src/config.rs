@@ -94,6 +94,7 @@ pub enum ConfigError {
 /// | `CENSUS_GROUPING` | `k=v,...` grouping key | none |
 /// | `CENSUS_PUSH_INTERVAL` | periodic push interval (`500ms`, `10s`, `2m`, or seconds) | none: push on exit only |
 /// | `CENSUS_PUSH_TIMEOUT` | per-push deadline | `10s` |
+/// | `CENSUS_PUSH_PRINT` | `1`/`true`: print the push body instead of sending it | `0` |
 ///
 /// ```
 /// use census::config::{ConfigError, ExporterConfig, ExporterKind};
@@ -133,6 +134,10 @@ pub struct ExporterConfig {
     pub push_interval: Option<Duration>,
     /// Deadline of one push (retries included).
     pub push_timeout: Option<Duration>,
+    /// Print the push body to stdout instead of sending it (ocpush's `isTest`).
+    pub push_print: Option<bool>,
+    /// Flush every exporter on SIGTERM/SIGINT, then exit as the signal would (default on).
+    pub signal_handling: Option<bool>,
     defaults: Defaults,
 }
 
@@ -164,6 +169,8 @@ pub struct ResolvedConfig {
     pub push_interval: Option<Duration>,
     /// Deadline of one push.
     pub push_timeout: Duration,
+    /// Print push bodies instead of sending them.
+    pub push_print: bool,
 }
 
 const PAIRS_FORMS: &str = "comma-separated name=value pairs, e.g. \"env=prod,region=eu\"";
@@ -263,7 +270,25 @@ impl ExporterConfig {
                 self.push_timeout = Some(parse_duration("CENSUS_PUSH_TIMEOUT", &v)?);
             }
         }
+        if self.push_print.is_none() {
+            if let Some(v) = get("CENSUS_PUSH_PRINT") {
+                self.push_print = Some(parse_bool("CENSUS_PUSH_PRINT", &v)?);
+            }
+        }
         Ok(self)
+    }
+
+    /// Turns SIGTERM/SIGINT handling on or off (on by default; turn it off when the app
+    /// handles signals itself and drops the guard on its way out).
+    pub fn with_signal_handling(mut self, on: bool) -> Self {
+        self.signal_handling = Some(on);
+        self
+    }
+
+    /// Sets print mode for the push exporter (wins over `CENSUS_PUSH_PRINT`).
+    pub fn with_push_print(mut self, on: bool) -> Self {
+        self.push_print = Some(on);
+        self
     }
 
     /// Sets the exporters (wins over `CENSUS_EXPORTER`).
@@ -352,6 +377,7 @@ impl ExporterConfig {
             grouping: self.grouping.unwrap_or_default(),
             push_interval: self.push_interval,
             push_timeout: self.push_timeout.unwrap_or(Duration::from_secs(10)),
+            push_print: self.push_print.unwrap_or(false),
         })
     }
 }
@@ -432,6 +458,19 @@ fn check_url(var: &'static str, v: &str) -> Result<String, ConfigError> {
     }
 }
 
+fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Invalid {
+            variable: var,
+            value: v.into(),
+            problem: "not a boolean".into(),
+            accepted: "1, true, yes, on, 0, false, no, off",
+        }),
+    }
+}
+
 fn parse_duration(var: &'static str, v: &str) -> Result<Duration, ConfigError> {
     let t = v.trim();
     let (num, unit) = match t.find(|c: char| !c.is_ascii_digit() && c != '.') {
@@ -504,6 +543,7 @@ mod tests {
                 ("CENSUS_GROUPING", "instance=a/b"),
                 ("CENSUS_PUSH_INTERVAL", "500ms"),
                 ("CENSUS_PUSH_TIMEOUT", "2m"),
+                ("CENSUS_PUSH_PRINT", "true"),
             ]))
             .unwrap()
             .resolve()
@@ -525,6 +565,7 @@ mod tests {
         assert_eq!(c.grouping, vec![("instance".into(), "a/b".into())]);
         assert_eq!(c.push_interval, Some(Duration::from_millis(500)));
         assert_eq!(c.push_timeout, Duration::from_secs(120));
+        assert!(c.push_print);
     }
 
     #[test]
@@ -617,6 +658,10 @@ mod tests {
         );
         assert!(err(&[("CENSUS_PUSH_TIMEOUT", "0s")])
             .starts_with("CENSUS_PUSH_TIMEOUT=\"0s\" is invalid"));
+        assert_eq!(
+            err(&[("CENSUS_PUSH_PRINT", "maybe")]),
+            "CENSUS_PUSH_PRINT=\"maybe\" is invalid: not a boolean; accepted: 1, true, yes, on, 0, false, no, off"
+        );
         assert!(err(&[("CENSUS_PUSH_TIMEOUT", "-1")])
             .starts_with("CENSUS_PUSH_TIMEOUT=\"-1\" is invalid"));
         assert_eq!(

@@ -5,6 +5,13 @@
 //! ([`pushgateway`]) behind features of the same names (both on by default).
 
 pub mod config;
+#[cfg(all(feature = "prometheus", feature = "pushgateway"))]
+pub mod startup;
+#[cfg(feature = "prometheus")]
+pub mod stdout;
+
+#[cfg(all(feature = "prometheus", feature = "pushgateway"))]
+pub use startup::{exporter_from_env, ExporterGuard, StartError};
 
 pub use census_sdk as sdk;
 pub use census_sdk::*;
