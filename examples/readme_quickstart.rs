@@ -10,7 +10,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let latency = Float64Measure::new("example.com/latency", "Request latency", "s")?;
     let method = TagKey::new("method")?;
     census::register(&View::new(
-        "request_latency_seconds", "Request latency", [method], &latency,
+        "request_latency_seconds",
+        "Request latency",
+        [method],
+        &latency,
         Aggregation::distribution(&[0.01, 0.1, 1.0])?,
     )?)?;
 
