@@ -18,11 +18,11 @@ use std::io::Write as _;
 use census::{units, Aggregation, Float64Measure, Int64Measure, TagKey, TagMap, View};
 
 fn main() -> ExitCode {
-    let guard = match ExporterConfig::from_env().and_then(|c| Ok(c.default_job("quickstart"))) {
-        Ok(c) => c.start(),
-        Err(e) => Err(e.into()),
-    };
-    let guard = match guard {
+    let started = ExporterConfig::from_env().map(|c| c.default_job("quickstart"));
+    let guard = match started
+        .map_err(census::StartError::from)
+        .and_then(ExporterConfig::start)
+    {
         Ok(g) => g,
         Err(e) => {
             eprintln!("quickstart: {e}");

@@ -191,7 +191,7 @@ fn quickstart_prometheus_is_scraped_by_a_real_prometheus() {
     );
     let prom = Prometheus::start(&[ScrapeTarget::new(
         "quickstart",
-        &format!("127.0.0.1:{port}"),
+        format!("127.0.0.1:{port}"),
         "/metrics",
         false,
     )]);
