@@ -118,3 +118,36 @@ fn a_missing_tag_is_an_empty_label_and_series_sort_bytewise() {
          s{a_a=\"\",a_b=\"0\"} 1\ns{a_a=\"B\",a_b=\"\"} 1\ns{a_a=\"a\",a_b=\"2\"} 1\ns{a_a=\"z\",a_b=\"1\"} 1\n"
     );
 }
+
+#[test]
+fn values_with_spaces_quotes_and_backslashes_sort_by_their_raw_bytes() {
+    let meter = Meter::new();
+    let m = Int64Measure::new("num.test/raw", "", "1").unwrap();
+    register(
+        &meter,
+        View::new("raw", "", keys(&["v", "w"]), &m, Aggregation::Count),
+    );
+    for (v, w) in [
+        ("a\\", "1"),
+        ("a!", "1"),
+        ("a", "2"),
+        ("a b", "1"),
+        ("a\"", "1"),
+        ("a", "1"),
+    ] {
+        meter.record_with_tags(&tags(&[("v", v), ("w", w)]), &[m.m(1)]);
+    }
+    let (out, _) = text(&meter.snapshot(), &ExpositionOptions::new());
+    let values: Vec<&str> = out.lines().skip(2).collect();
+    assert_eq!(
+        values,
+        [
+            "raw{v=\"a\",w=\"1\"} 1",
+            "raw{v=\"a\",w=\"2\"} 1",
+            "raw{v=\"a b\",w=\"1\"} 1",
+            "raw{v=\"a!\",w=\"1\"} 1",
+            "raw{v=\"a\\\"\",w=\"1\"} 1",
+            "raw{v=\"a\\\\\",w=\"1\"} 1",
+        ]
+    );
+}

@@ -19,6 +19,8 @@ mod openmetrics;
 pub(crate) mod plan;
 mod text;
 
+use std::collections::HashMap;
+
 use census_sdk::ViewData;
 
 use crate::error::EncodeError;
@@ -74,25 +76,93 @@ pub(crate) struct Scratch {
     pub(crate) order: Vec<u32>,
     /// The current row's label block.
     pub(crate) labels: Vec<u8>,
+    /// The current row's line head (`name_bucket{labels,`).
+    pub(crate) head: Vec<u8>,
     /// The current histogram's formatted bounds, and where each ends.
     pub(crate) le: Vec<u8>,
     pub(crate) le_ends: Vec<(usize, usize)>,
+    /// The current family's escaped label blocks in storage order, and where each ends.
+    pub(crate) blocks: Vec<u8>,
+    pub(crate) block_ends: Vec<usize>,
+    /// The numbers of the current family's lines, a fixed count per row, in storage order.
+    pub(crate) nums: Vec<f64>,
+    /// Sort keys of the current family's rows, and where each ends.
+    pub(crate) keys: Vec<u8>,
+    pub(crate) key_ends: Vec<usize>,
+    /// The sorted row order of each family of the last encoding, and the encoding that used it.
+    orders: HashMap<String, (Vec<u32>, u64)>,
+    epoch: u64,
 }
 
 impl Scratch {
-    /// Sorts the family's rows byte-wise by their label values, in label order.
+    /// Sorts the family's rows byte-wise by their label values, in label order, into
+    /// `order` (see [`Self::sort_by_keys`]).
     pub(crate) fn sort_rows(&mut self, fam: &plan::Family<'_>) {
-        let rows = &fam.data.rows;
+        self.begin_keys();
+        for row in &fam.data.rows {
+            for &c in &fam.sort_columns {
+                self.keys
+                    .extend_from_slice(row.tag_values[c].as_str().as_bytes());
+                self.keys.push(0);
+            }
+            self.key_ends.push(self.keys.len());
+        }
+        self.sort_by_keys(&fam.name, fam.data.rows.len(), false);
+    }
+
+    /// Forgets the previous family's sort keys.
+    pub(crate) fn begin_keys(&mut self) {
+        self.keys.clear();
+        self.key_ends.clear();
+    }
+
+    /// Sorts `0..rows` into `order` by the keys pushed since [`Self::begin_keys`]: each row's
+    /// values joined by NUL, which sorts below every printable character, so the joined keys
+    /// order exactly as the value tuples. Comparing keys in one buffer is much faster than
+    /// chasing each row's tag values through the heap.
+    ///
+    /// A meter returns a view's rows in the same order scrape after scrape until rows are
+    /// added, so the order found for family `name` last time is kept and only checked (one
+    /// comparison per row) before sorting again.
+    ///
+    /// With `blocks`, the rows' label blocks are the keys instead (see the text writer).
+    pub(crate) fn sort_by_keys(&mut self, name: &str, rows: usize, blocks: bool) {
+        let (keys, ends) = if blocks {
+            (&self.blocks[..], &self.block_ends[..])
+        } else {
+            (&self.keys[..], &self.key_ends[..])
+        };
+        let key = |i: u32| {
+            let i = i as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            &keys[start..ends[i]]
+        };
         self.order.clear();
-        self.order.extend(0..rows.len() as u32);
-        let cols = &fam.sort_columns;
-        self.order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (&rows[a as usize].tag_values, &rows[b as usize].tag_values);
-            cols.iter()
-                .map(|&c| a[c].as_str().cmp(b[c].as_str()))
-                .find(|o| o.is_ne())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        if let Some((prev, epoch)) = self.orders.get_mut(name) {
+            *epoch = self.epoch;
+            if prev.len() == rows && prev.windows(2).all(|w| key(w[0]) < key(w[1])) {
+                self.order.extend_from_slice(prev);
+                return;
+            }
+        }
+        self.order.extend(0..rows as u32);
+        if !keys.is_empty() {
+            self.order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)));
+        }
+        match self.orders.get_mut(name) {
+            Some((prev, _)) => prev.clone_from(&self.order),
+            None => {
+                self.orders
+                    .insert(name.to_string(), (self.order.clone(), self.epoch));
+            }
+        }
+    }
+
+    /// Starts one encoding: orders of families not seen in the previous one are dropped.
+    pub(crate) fn begin_encoding(&mut self) {
+        let epoch = self.epoch;
+        self.orders.retain(|_, (_, seen)| *seen == epoch);
+        self.epoch = epoch.wrapping_add(1);
     }
 }
 
@@ -159,6 +229,7 @@ impl Encoder {
     /// Appends the exposition of `data` in `format` to `out`.
     pub fn encode(&mut self, data: &[ViewData], format: Format, out: &mut Vec<u8>) -> EncodeReport {
         let mut report = EncodeReport::default();
+        self.scratch.begin_encoding();
         let families = plan::plan(data, &self.opts, format, &mut report.skipped);
         for fam in &families {
             match format {

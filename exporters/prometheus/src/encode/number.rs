@@ -1,36 +1,61 @@
 //! Numbers as Go writes them: see [`write_go_float`] for details.
 
-use std::fmt::Write as _;
-
 /// Appends `v` as client_golang's text encoder does: `+Inf`, `-Inf`, `NaN`, `0` for both
 /// zeros, otherwise `strconv.FormatFloat(v, 'g', -1, 64)` — the shortest digits that read back
 /// as `v`, in `%e` form when the decimal exponent is below -4 or at least 6 (`1e+06`,
 /// `1.234567e+06`, `1e-05`), else in `%f` form (`4`, `0.5`, `27.300000000000004`).
+#[inline]
 pub(crate) fn write_go_float(out: &mut Vec<u8>, v: f64) {
+    // The common case first (counts, bucket counts, integral values): a non-negative integer
+    // below 10^6 prints as itself. `as u64` saturates and maps NaN to 0, which the comparison
+    // then rejects; -0 becomes "0", as client_golang writes it.
+    let u = v as u64;
+    if u < 1_000_000 && u as f64 == v {
+        write_u64(out, u, false);
+    } else {
+        write_go_float_slow(out, v);
+    }
+}
+
+fn write_go_float_slow(out: &mut Vec<u8>, v: f64) {
     if v.is_nan() {
         out.extend_from_slice(b"NaN");
     } else if v.is_infinite() {
         out.extend_from_slice(if v > 0.0 { b"+Inf" } else { b"-Inf" });
     } else if v.fract() == 0.0 && v.abs() < 1e6 {
-        // The common case (counts, bucket counts, integral sums): an integer below 10^6
-        // prints as itself; this also maps -0 to "0" as client_golang does.
+        // Negative integers above -10^6.
         write_u64(out, v.abs() as u64, v < 0.0);
     } else {
         write_shortest(out, v);
     }
 }
 
-/// Appends `v` as an integer.
+/// Two decimal digits for each of 0..100.
+const DIGITS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Appends `v` as an integer, two digits at a time.
+#[inline]
 pub(crate) fn write_u64(out: &mut Vec<u8>, mut v: u64, negative: bool) {
     let mut buf = [0u8; 21];
     let mut i = buf.len();
-    loop {
+    while v >= 100 {
+        let d = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGITS[d..d + 2]);
+    }
+    if v >= 10 {
+        let d = v as usize * 2;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGITS[d..d + 2]);
+    } else {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[i] = b'0' + v as u8;
     }
     if negative {
         i -= 1;
@@ -39,50 +64,12 @@ pub(crate) fn write_u64(out: &mut Vec<u8>, mut v: u64, negative: bool) {
     out.extend_from_slice(&buf[i..]);
 }
 
-/// A fixed buffer `fmt::Write` target, so shortest-digit formatting does not allocate.
-struct Stack {
-    buf: [u8; 40],
-    len: usize,
-}
-
-impl std::fmt::Write for Stack {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        if end > self.buf.len() {
-            return Err(std::fmt::Error);
-        }
-        self.buf[self.len..end].copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-/// Go's `'g'` layout of Rust's shortest round-trip digits (both pick the shortest digit string
-/// that reads back exactly, the closest one on ties).
+/// Go's `'g'` layout of the shortest round-trip digits (as Go, the shortest digit string that
+/// reads back exactly, the closest one on ties), which `zmij` computes.
 fn write_shortest(out: &mut Vec<u8>, v: f64) {
-    let mut s = Stack {
-        buf: [0; 40],
-        len: 0,
-    };
-    // `{:e}` without precision: shortest digits, as "-d.ddde-x". 40 bytes always suffice
-    // (at most 17 digits, a sign, a point and "e-324").
-    if write!(s, "{:e}", v.abs()).is_err() {
-        return;
-    }
-    let text = &s.buf[..s.len];
-    let e_at = text.iter().position(|&b| b == b'e').unwrap_or(text.len());
-    let mantissa = &text[..e_at];
-    let exp: i32 = std::str::from_utf8(&text[(e_at + 1).min(text.len())..])
-        .ok()
-        .and_then(|e| e.parse().ok())
-        .unwrap_or(0);
-    let mut digits = [0u8; 20];
-    let mut nd = 0;
-    for &b in mantissa.iter().filter(|b| b.is_ascii_digit()) {
-        digits[nd] = b;
-        nd += 1;
-    }
-    let digits = &digits[..nd];
+    let mut buf = zmij::Buffer::new();
+    let (digits, exp) = shortest_digits(buf.format_finite(v.abs()).as_bytes());
+    let digits = &digits.0[..digits.1];
     if v < 0.0 {
         out.push(b'-');
     }
@@ -114,6 +101,50 @@ fn write_shortest(out: &mut Vec<u8>, v: f64) {
         out.resize(out.len() + (-exp - 1) as usize, b'0');
         out.extend_from_slice(digits);
     }
+}
+
+/// The significant digits (no leading or trailing zeros) of a positive decimal number written
+/// as `123.45`, `0.00123`, `1e21` or `1.5e-7`, and the decimal exponent of the first digit.
+fn shortest_digits(text: &[u8]) -> (([u8; 24], usize), i32) {
+    let (mantissa, mut exp) = match text.iter().position(|&b| b == b'e' || b == b'E') {
+        Some(e) => {
+            let exp = std::str::from_utf8(&text[e + 1..])
+                .ok()
+                .and_then(|x| x.trim_start_matches('+').parse::<i32>().ok())
+                .unwrap_or(0);
+            (&text[..e], exp)
+        }
+        None => (text, 0),
+    };
+    let point = mantissa
+        .iter()
+        .position(|&b| b == b'.')
+        .unwrap_or(mantissa.len());
+    // The exponent of the first digit of the integer part, then skip leading zeros.
+    exp += point as i32 - 1;
+    let mut digits = [0u8; 24];
+    let mut n = 0;
+    let mut leading = true;
+    for &b in mantissa.iter().filter(|b| b.is_ascii_digit()) {
+        if leading && b == b'0' {
+            exp -= 1;
+            continue;
+        }
+        leading = false;
+        if n < digits.len() {
+            digits[n] = b;
+            n += 1;
+        }
+    }
+    while n > 1 && digits[n - 1] == b'0' {
+        n -= 1;
+    }
+    if n == 0 {
+        digits[0] = b'0';
+        n = 1;
+        exp = 0;
+    }
+    ((digits, n), exp)
 }
 
 #[cfg(test)]
@@ -164,6 +195,23 @@ mod tests {
         ] {
             assert_eq!(go(v), want, "{v:e}");
         }
+    }
+
+    #[test]
+    fn matches_go_strconv_on_five_thousand_values() {
+        // tests/data/go_format_float.txt: `bits FormatFloat(v, 'g', -1, 64)` from Go 1.19,
+        // made by tests/data/go_format_float.go.txt (powers, subnormals, 17-digit ties, …).
+        let golden = include_str!("../../tests/data/go_format_float.txt");
+        let mut n = 0;
+        for line in golden.lines() {
+            let (bits, want) = line.split_once(' ').unwrap();
+            let v = f64::from_bits(u64::from_str_radix(bits, 16).unwrap());
+            let mut out = Vec::new();
+            write_go_float(&mut out, v);
+            assert_eq!(std::str::from_utf8(&out).unwrap(), want, "{bits}");
+            n += 1;
+        }
+        assert!(n > 4000, "{n} values");
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub(crate) fn write_family(
     scratch.sort_rows(fam);
     if let Some(bounds) = fam.data.view.aggregation().bounds() {
         scratch.le.clear();
+        scratch.le_ends.clear();
         for &b in bounds.as_slice() {
             let start = scratch.le.len();
             write_om_float(&mut scratch.le, b);

@@ -23,6 +23,8 @@ pub(crate) enum Source {
 pub(crate) struct Slot {
     pub(crate) name: String,
     pub(crate) source: Source,
+    /// What precedes the value in a label block: `name="`, with a leading `,` after the first.
+    pub(crate) prefix: String,
 }
 
 /// One view, checked and named, ready to be written.
@@ -165,12 +167,14 @@ fn labels(
         slots.push(Slot {
             name,
             source: Source::Column(i),
+            prefix: String::new(),
         });
     }
     for (i, (name, _)) in opts.const_labels().iter().enumerate() {
         slots.push(Slot {
             name: name.clone(),
             source: Source::Const(i),
+            prefix: String::new(),
         });
     }
     slots.sort_by(|a, b| a.name.cmp(&b.name));
@@ -186,6 +190,10 @@ fn labels(
             second: origin(&w[1]),
         });
     }
+    for (i, slot) in slots.iter_mut().enumerate() {
+        let comma = if i == 0 { "" } else { "," };
+        slot.prefix = format!("{comma}{}=\"", slot.name);
+    }
     Ok(slots)
 }
 
@@ -200,8 +208,9 @@ fn mismatched_row(vd: &ViewData) -> Option<String> {
                 (AggregationData::Count(_), A::Count)
                 | (AggregationData::Sum(_), A::Sum)
                 | (AggregationData::LastValue(_), A::LastValue) => true,
-                (AggregationData::Distribution(d), A::Distribution(_)) => {
-                    d.bucket_counts.len() == d.bounds.buckets()
+                (AggregationData::Distribution(d), A::Distribution(bounds)) => {
+                    d.bucket_counts.len() == bounds.buckets()
+                        && d.exemplars.len() <= bounds.buckets()
                 }
                 _ => false,
             };

@@ -1,6 +1,6 @@
 //! Text format 0.0.4, as client_golang writes it: see [`write_family`] for details.
 
-use census_sdk::{AggregationData, DistributionData, Row};
+use census_sdk::{AggregationData, Row};
 
 use super::number::write_go_float;
 use super::plan::{Family, Source};
@@ -26,69 +26,139 @@ pub(crate) fn write_family(
     out.extend_from_slice(fam.kind.as_str().as_bytes());
     out.push(b'\n');
 
-    scratch.sort_rows(fam);
+    scratch.le.clear();
+    scratch.le_ends.clear();
     if let Some(bounds) = fam.data.view.aggregation().bounds() {
-        scratch.le.clear();
-        for &b in bounds.as_slice() {
+        // Every bucket line ends with one of these tails: `le="10"} `, …, `le="+Inf"} `.
+        for &b in bounds.as_slice().iter().chain(&[f64::INFINITY]) {
             let start = scratch.le.len();
+            scratch.le.extend_from_slice(b"le=\"");
             write_go_float(&mut scratch.le, b);
+            scratch.le.extend_from_slice(b"\"} ");
             scratch.le_ends.push((start, scratch.le.len()));
         }
     }
-    for &i in &scratch.order {
-        let row = &fam.data.rows[i as usize];
-        scratch.labels.clear();
-        write_labels(&mut scratch.labels, fam, row, opts);
-        match &row.data {
-            AggregationData::Count(c) => sample(out, name, b"", &scratch.labels, *c as f64),
-            AggregationData::Sum(s) => sample(out, name, b"", &scratch.labels, s.as_f64()),
-            AggregationData::LastValue(v) => sample(out, name, b"", &scratch.labels, v.as_f64()),
-            AggregationData::Distribution(d) => histogram(out, name, d, scratch),
-            // Rows that do not fit their view were left out by the plan.
-            _ => {}
+    // Pass 1, rows in storage order (each row's tag values and data are read once, where
+    // they lie in memory): sort key, escaped label block, and the numbers of its lines.
+    // Pass 2, rows in sorted order: lines from those compact buffers. Reading the snapshot
+    // itself in sorted order costs cache misses per value on large views.
+    let rows = &fam.data.rows;
+    let per_row = scratch.le_ends.len() + if scratch.le_ends.is_empty() { 1 } else { 2 };
+    scratch.blocks.clear();
+    scratch.block_ends.clear();
+    scratch.nums.clear();
+    let mut plain = true;
+    for chunk in rows.chunks(256) {
+        warm(chunk);
+        for row in chunk {
+            plain &= write_labels(&mut scratch.blocks, fam, row, opts);
+            scratch.block_ends.push(scratch.blocks.len());
+            push_numbers(&mut scratch.nums, row, per_row);
         }
     }
-    scratch.le_ends.clear();
+    if plain {
+        // No value holds a byte that sorts at or below `"` or that is escaped: the label
+        // blocks then order exactly as the label values, and serve as sort keys.
+        scratch.sort_by_keys(&fam.name, rows.len(), true);
+    } else {
+        scratch.sort_rows(fam);
+    }
+
+    let mut head = std::mem::take(&mut scratch.head);
+    let Scratch {
+        order,
+        le,
+        le_ends,
+        blocks,
+        block_ends,
+        nums,
+        ..
+    } = &*scratch;
+    for &i in order {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { block_ends[i - 1] };
+        let labels = &blocks[start..block_ends[i]];
+        let nums = &nums[i * per_row..(i + 1) * per_row];
+        if le_ends.is_empty() {
+            scalar_head(out, name, b"", labels);
+            write_go_float(out, nums[0]);
+            out.push(b'\n');
+            continue;
+        }
+        head.clear();
+        head.extend_from_slice(name);
+        head.extend_from_slice(b"_bucket{");
+        if !labels.is_empty() {
+            head.extend_from_slice(labels);
+            head.push(b',');
+        }
+        for (&(s, e), &n) in le_ends.iter().zip(nums) {
+            out.extend_from_slice(&head);
+            out.extend_from_slice(&le[s..e]);
+            write_go_float(out, n);
+            out.push(b'\n');
+        }
+        let (sum, count) = (nums[per_row - 2], nums[per_row - 1]);
+        scalar_head(out, name, b"_sum", labels);
+        write_go_float(out, sum);
+        out.push(b'\n');
+        scalar_head(out, name, b"_count", labels);
+        write_go_float(out, count);
+        out.push(b'\n');
+    }
+    scratch.head = head;
 }
 
-/// `name{labels} value\n` (no braces without labels).
-fn sample(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8], value: f64) {
+/// Reads one byte of every tag value and of the buckets of `rows`, in a loop so short that
+/// the CPU overlaps the cache misses of many rows; the pass that follows then finds the
+/// data in cache instead of missing once per value.
+fn warm(rows: &[Row]) {
+    let mut x = 0u64;
+    for row in rows {
+        for v in row.tag_values.iter() {
+            x = x.wrapping_add(u64::from(
+                v.as_str().as_bytes().first().copied().unwrap_or(0),
+            ));
+        }
+        if let AggregationData::Distribution(d) = &row.data {
+            x = x.wrapping_add(d.bucket_counts.first().copied().unwrap_or(0));
+        }
+    }
+    std::hint::black_box(x);
+}
+
+/// Appends the `per_row` numbers of a row's lines, as the float64s Go prints: the value; or
+/// the cumulative bucket counts (the last, `+Inf`, is the count), the sum and the count.
+fn push_numbers(nums: &mut Vec<f64>, row: &Row, per_row: usize) {
+    match &row.data {
+        AggregationData::Count(c) => nums.push(*c as f64),
+        AggregationData::Sum(s) => nums.push(s.as_f64()),
+        AggregationData::LastValue(v) => nums.push(v.as_f64()),
+        AggregationData::Distribution(d) => {
+            let mut cumulative = 0u64;
+            for n in &d.bucket_counts[..per_row - 3] {
+                cumulative += n;
+                nums.push(cumulative as f64);
+            }
+            nums.extend_from_slice(&[d.count as f64, d.sum(), d.count as f64]);
+        }
+        // The plan left out rows that do not fit their view; keep the layout regardless.
+        _ => nums.resize(nums.len() + per_row, 0.0),
+    }
+}
+
+/// `name_suffix{labels} ` (`name_suffix ` without labels).
+#[inline]
+fn scalar_head(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8]) {
     out.extend_from_slice(name);
     out.extend_from_slice(suffix);
-    if !labels.is_empty() {
+    if labels.is_empty() {
+        out.push(b' ');
+    } else {
         out.push(b'{');
         out.extend_from_slice(labels);
-        out.push(b'}');
+        out.extend_from_slice(b"} ");
     }
-    out.push(b' ');
-    write_go_float(out, value);
-    out.push(b'\n');
-}
-
-fn histogram(out: &mut Vec<u8>, name: &[u8], d: &DistributionData, scratch: &Scratch) {
-    let labels = &scratch.labels[..];
-    let mut cumulative = 0u64;
-    for (i, &(s, e)) in scratch.le_ends.iter().enumerate() {
-        cumulative += d.bucket_counts[i];
-        bucket(out, name, labels, &scratch.le[s..e], cumulative);
-    }
-    bucket(out, name, labels, b"+Inf", d.count);
-    sample(out, name, b"_sum", labels, d.sum());
-    sample(out, name, b"_count", labels, d.count as f64);
-}
-
-fn bucket(out: &mut Vec<u8>, name: &[u8], labels: &[u8], le: &[u8], count: u64) {
-    out.extend_from_slice(name);
-    out.extend_from_slice(b"_bucket{");
-    if !labels.is_empty() {
-        out.extend_from_slice(labels);
-        out.push(b',');
-    }
-    out.extend_from_slice(b"le=\"");
-    out.extend_from_slice(le);
-    out.extend_from_slice(b"\"} ");
-    write_go_float(out, count as f64);
-    out.push(b'\n');
 }
 
 /// `a="x",b="y"`: the row's labels in family order, values escaped.
@@ -97,40 +167,43 @@ pub(crate) fn write_labels(
     fam: &Family<'_>,
     row: &Row,
     opts: &ExpositionOptions,
-) {
-    for (i, slot) in fam.labels.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(slot.name.as_bytes());
-        out.extend_from_slice(b"=\"");
+) -> bool {
+    let mut plain = true;
+    for slot in &fam.labels {
+        out.extend_from_slice(slot.prefix.as_bytes());
         let value = match slot.source {
             Source::Column(c) => row.tag_values[c].as_str(),
             Source::Const(c) => opts.const_labels()[c].1.as_str(),
         };
-        escape_label_value(out, value);
+        plain &= escape(out, value, true);
         out.push(b'"');
     }
+    plain
 }
 
 /// Escapes `\` and newline, as client_golang does for HELP text.
 pub(crate) fn escape_help(out: &mut Vec<u8>, s: &str) {
-    escape(out, s, false)
+    escape(out, s, false);
 }
 
 /// Escapes `\`, `"` and newline, as client_golang does for label values.
 pub(crate) fn escape_label_value(out: &mut Vec<u8>, s: &str) {
-    escape(out, s, true)
+    escape(out, s, true);
 }
 
-fn escape(out: &mut Vec<u8>, s: &str, quote: bool) {
+/// Appends `s` escaped; returns whether `s` was "plain": no byte at or below `"` (space,
+/// `!`, `"`, controls) and no `\`, so that text containing it sorts as `s` itself.
+#[inline]
+fn escape(out: &mut Vec<u8>, s: &str, quote: bool) -> bool {
     let b = s.as_bytes();
-    if !b
-        .iter()
-        .any(|&c| c == b'\\' || c == b'\n' || (quote && c == b'"'))
-    {
+    // No early exit: the compiler turns these into wide compares over the whole value.
+    let special = b.iter().fold(false, |acc, &c| {
+        acc | (c == b'\\') | (c == b'\n') | (c == b'"')
+    });
+    let low = b.iter().fold(false, |acc, &c| acc | (c <= b'"'));
+    if !special {
         out.extend_from_slice(b);
-        return;
+        return !low;
     }
     for &c in b {
         match c {
@@ -140,6 +213,7 @@ fn escape(out: &mut Vec<u8>, s: &str, quote: bool) {
             _ => out.push(c),
         }
     }
+    false
 }
 
 #[cfg(test)]
