@@ -2,8 +2,9 @@
 //! crate's `TextEncoder` on the same series (same names, labels, values), in the same run,
 //! plus the bytes each allocates per scrape (counted by a global allocator).
 //!
-//! Run: `cargo bench -p census-prometheus --bench encode`. Results and the machine they were
-//! measured on: `benches/README.md`.
+//! Run: `cargo bench -p census-prometheus --bench encode`. Last results (2 shared vCPUs):
+//! 10,000 series 1.76 ms vs 9.05 ms (5.1×), 100,000 series 29.4 ms vs 92.0 ms (3.1×); census
+//! allocates 2.7 KB per encode. Details and the machine: `benches/README.md`.
 
 use std::alloc::System;
 use std::hint::black_box;
