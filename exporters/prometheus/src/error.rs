@@ -48,9 +48,6 @@ pub enum ConfigError {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The exposition options were rejected.
-    #[error(transparent)]
-    Options(#[from] ConfigError),
     /// A limit was set to zero.
     #[error("{setting} must be at least 1 (got 0): use a positive limit")]
     ZeroLimit {

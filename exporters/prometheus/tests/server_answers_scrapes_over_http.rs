@@ -241,3 +241,38 @@ fn a_request_still_arriving_at_the_timeout_is_reported() {
     assert!(matches!(e, ServeError::ShutdownTimedOut { .. }), "{e:?}");
     assert!(e.to_string().contains("50ms"), "{e}");
 }
+
+#[test]
+fn connections_beyond_the_limit_wait_for_a_free_slot() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let exporter = PrometheusExporter::builder().build().unwrap();
+    let server = Server::builder()
+        .with_exporter(exporter)
+        .with_address("127.0.0.1:0".parse().unwrap())
+        .with_max_connections(1)
+        .build()
+        .unwrap()
+        .start()
+        .unwrap();
+    // Connection A is served and kept open (HTTP/1.1 keep-alive): it holds the only slot.
+    let mut a = TcpStream::connect(server.local_addr()).unwrap();
+    a.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut buf = [0u8; 64];
+    let n = a.read(&mut buf).unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    // B connects (the kernel accepts it) but is not served while A is open.
+    let (tx, rx) = mpsc::channel();
+    let url = server.url();
+    std::thread::spawn(move || tx.send(http::get(&url).map(|r| r.status)).unwrap());
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "B was served while A held the only connection slot"
+    );
+    drop(a);
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(10)).unwrap().unwrap(),
+        200
+    );
+}

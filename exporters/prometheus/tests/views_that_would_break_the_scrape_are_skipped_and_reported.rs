@@ -192,3 +192,31 @@ fn reserved_labels_are_refused() {
     );
     assert!(report.skipped[0].to_string().contains("reserved"));
 }
+
+#[test]
+fn data_that_does_not_fit_its_view_is_refused() {
+    use census_sdk::{AggregationData, Row, SumData, TagValue};
+    let meter = Meter::new();
+    let m = measure("skip.test/mismatch");
+    register(&meter, View::new("counted", "", [], &m, Aggregation::Count));
+    register(&meter, View::new("fine", "", [], &m, Aggregation::Count));
+    meter.record_with_tags(&tags(&[]), &[m.m(1)]);
+    let mut data = meter.snapshot();
+    // A Count view carrying Sum data, as a mismatched SDK could hand over.
+    data[0].rows[0] = Row {
+        tag_values: Vec::<TagValue>::new().into(),
+        data: AggregationData::Sum(SumData::Int(3)),
+    };
+    let (out, report) = text(&data, &ExpositionOptions::new());
+    assert_eq!(out, "# HELP fine m\n# TYPE fine counter\nfine 1\n");
+    match &report.skipped[..] {
+        [EncodeError::UnsupportedData { view, found }] => {
+            assert_eq!(view, "counted");
+            assert!(
+                found.contains("Sum data") && found.contains("Count view"),
+                "{found}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
