@@ -1,17 +1,35 @@
 //! A real Prometheus (Debian package `prometheus`, started on a free loopback port) scrapes our
-//! server in text format and in OpenMetrics, and its query API returns the recorded values.
+//! server in text format and in OpenMetrics, and its query API returns the recorded values
+//! (and, for OpenMetrics, the exemplar of a traced recording).
 #![cfg(feature = "server")]
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use census_prometheus::{ExpositionOptions, Meters, PrometheusExporter, Server, ServerHandle};
-use census_testkit::{Prometheus, Sample, ScrapeTarget};
+use census_sdk::{Attachments, Float64Measure, TagMap};
+use census_testkit::{http, Prometheus, Sample, ScrapeTarget};
 use common::oracle_meter;
 
+const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+
 fn serve(namespace: &str, openmetrics: bool) -> ServerHandle {
+    let meter = oracle_meter();
+    if openmetrics {
+        // One traced request, for an exemplar on a bucket (a row of its own: method=OPTIONS).
+        let latency =
+            Float64Measure::new("myapp.io/latency", "Request latency in milliseconds", "ms")
+                .unwrap();
+        let tags = TagMap::from_pairs(&[("method", "OPTIONS")]).unwrap();
+        let att = Attachments::new()
+            .with("trace_id", TRACE_ID)
+            .with("span_id", "00f067aa0ba902b7");
+        meter.record_with_attachments(&tags, &att, &[latency.m(12.5)]);
+    }
     let exporter = PrometheusExporter::builder()
         .with_options(ExpositionOptions::new().with_namespace(namespace).unwrap())
-        .with_meters(Meters::Only(vec![oracle_meter()]))
+        .with_meters(Meters::Only(vec![meter]))
         .with_openmetrics(openmetrics)
         .build()
         .unwrap();
@@ -42,7 +60,7 @@ fn expect(prom: &Prometheus, promql: &str, want: f64) {
 fn prometheus_reads_counter_gauge_and_histogram_quantile_in_both_formats() {
     let text = serve("myapp", false);
     let om = serve("myappom", true);
-    let prom = Prometheus::start(&[
+    let targets = [
         ScrapeTarget::new("text", text.local_addr().to_string(), "/metrics", false),
         ScrapeTarget::new(
             "openmetrics",
@@ -50,7 +68,8 @@ fn prometheus_reads_counter_gauge_and_histogram_quantile_in_both_formats() {
             "/metrics",
             false,
         ),
-    ]);
+    ];
+    let prom = Prometheus::start_with_args(&targets, &["--enable-feature=exemplar-storage"]);
 
     let get = "{method=\"GET\",http_status=\"200\"}";
     // Text format 0.0.4: Go's names.
@@ -85,8 +104,15 @@ fn prometheus_reads_counter_gauge_and_histogram_quantile_in_both_formats() {
         assert_eq!(t.health, "up", "{t:?}");
         assert_eq!(t.last_error, "", "{t:?}");
     }
-    // Both scrapes were complete: 12 scalar series + 4 histogram rows × 6 samples.
-    for job in ["text", "openmetrics"] {
+    // The exemplar of the traced request reached Prometheus's exemplar storage.
+    let exemplar = wait_for_exemplar(&prom, "myappom_request_latency_ms_bucket");
+    assert_eq!(exemplar["labels"]["trace_id"], TRACE_ID, "{exemplar}");
+    assert_eq!(exemplar["value"], "12.5", "{exemplar}");
+
+    // Every scrape was complete: 12 scalar series + 4 histogram rows × 6 samples (text);
+    // OpenMetrics has the traced row too: 1 count + 6 histogram samples more.
+    expect(&prom, "scrape_samples_scraped{job=\"openmetrics\"}", 43.0);
+    for job in ["text"] {
         expect(
             &prom,
             &format!("scrape_samples_scraped{{job=\"{job}\"}}"),
@@ -96,4 +122,31 @@ fn prometheus_reads_counter_gauge_and_histogram_quantile_in_both_formats() {
     drop(prom);
     text.shutdown().unwrap();
     om.shutdown().unwrap();
+}
+
+/// Polls `/api/v1/query_exemplars` for `metric` until one exemplar is there; returns it.
+fn wait_for_exemplar(prom: &Prometheus, metric: &str) -> serde_json::Value {
+    let start = Instant::now();
+    let mut last = String::new();
+    while start.elapsed() < Prometheus::DEFAULT_DEADLINE {
+        let url = format!(
+            "{}/api/v1/query_exemplars?query={metric}&start=0&end=4102444800",
+            prom.url()
+        );
+        let r = http::get(&url).unwrap();
+        let json = r.json().unwrap_or_default();
+        if let Some(e) = json["data"][0]["exemplars"].get(0) {
+            return e.clone();
+        }
+        last = r.text();
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let own = http::get(&format!("{}/metrics", prom.url()))
+        .unwrap()
+        .text();
+    let counters: Vec<&str> = own
+        .lines()
+        .filter(|l| l.starts_with("prometheus_tsdb_exemplar"))
+        .collect();
+    panic!("no exemplar for {metric} within the deadline; last answer: {last}; {counters:?}");
 }
