@@ -108,7 +108,9 @@ pub struct DistributionData {
     pub bounds: Bounds,
     /// Per-bucket counts, one more than the bounds (not cumulative).
     pub bucket_counts: Vec<u64>,
-    /// Per-bucket latest exemplar, one entry per bucket.
+    /// Per-bucket latest exemplar: one entry per bucket once any recording in the row carried
+    /// attachments, empty before (so snapshots of rows without exemplars allocate nothing
+    /// here). Read it with `exemplars.get(bucket)`.
     pub exemplars: Vec<Option<Exemplar>>,
 }
 

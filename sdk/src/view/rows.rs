@@ -111,7 +111,6 @@ impl Cell {
             }
             Cell::Dist(d) => {
                 let d = d.lock().unwrap_or_else(|e| e.into_inner());
-                let n = d.buckets.len();
                 AggregationData::Distribution(DistributionData {
                     count: d.count,
                     mean: d.mean,
@@ -122,10 +121,11 @@ impl Cell {
                         Bounds::new(&[]).unwrap_or_else(|_| unreachable_bounds())
                     }),
                     bucket_counts: d.buckets.to_vec(),
-                    exemplars: match &d.exemplars {
-                        Some(e) => e.to_vec(),
-                        None => vec![None; n],
-                    },
+                    exemplars: d
+                        .exemplars
+                        .as_deref()
+                        .map(<[_]>::to_vec)
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -380,6 +380,7 @@ mod tests {
             panic!()
         };
         assert_eq!((d.min, d.max), (-5.0, -2.0));
+        assert!(d.exemplars.is_empty(), "no attachments, no exemplar slots");
     }
 
     #[test]
