@@ -81,7 +81,7 @@ impl<T: MeasureType> Bound<T> {
             self.refresh(&mut cache);
         }
         for (row, bounds) in &cache.rows {
-            row.cell.record(value, bounds.as_ref(), None);
+            row.record(value, bounds.as_ref(), None);
         }
     }
 

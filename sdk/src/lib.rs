@@ -72,6 +72,7 @@ mod error;
 mod manager;
 mod measure;
 mod meter;
+mod row_cache;
 mod view;
 
 use std::sync::OnceLock;

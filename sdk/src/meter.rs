@@ -158,7 +158,9 @@ impl Meter {
     #[inline]
     pub fn record_with_tags(&self, tags: &TagMap, measurements: &[Measurement<'_>]) {
         for m in measurements {
-            self.record_one(tags, m.measure, m.value, None);
+            if m.measure.subscribed_any() {
+                self.record_one(tags, m.measure, m.value, None);
+            }
         }
     }
 
@@ -170,11 +172,13 @@ impl Meter {
         measurements: &[Measurement<'_>],
     ) {
         for m in measurements {
-            self.record_one(tags, m.measure, m.value, Some(attachments));
+            if m.measure.subscribed_any() {
+                self.record_one(tags, m.measure, m.value, Some(attachments));
+            }
         }
     }
 
-    #[inline]
+    #[inline(never)]
     pub(crate) fn record_one(
         &self,
         tags: &TagMap,
@@ -186,6 +190,9 @@ impl Meter {
             return;
         }
         if !self.accept(value) {
+            return;
+        }
+        if crate::row_cache::record(&self.inner, measure, tags, value, att) {
             return;
         }
         let views = measure.views.load();

@@ -81,9 +81,25 @@ impl Mutator {
 /// assert_eq!(map3.to_string(), "{method=GET, status=200}");
 /// assert_eq!(map.len(), 1); // the original is unchanged
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct TagMap {
     tags: Arc<[Tag]>,
+    /// Hash of the whole map (keys and values), computed once: the record path's row cache
+    /// compares maps by it first.
+    hash: u64,
+}
+
+impl PartialEq for TagMap {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.tags, &other.tags) || (self.hash == other.hash && self.tags == other.tags)
+    }
+}
+impl Eq for TagMap {}
+impl std::hash::Hash for TagMap {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash)
+    }
 }
 
 impl Default for TagMap {
@@ -98,6 +114,7 @@ impl TagMap {
         static EMPTY: OnceLock<Arc<[Tag]>> = OnceLock::new();
         TagMap {
             tags: EMPTY.get_or_init(|| Arc::from(Vec::new())).clone(),
+            hash: map_hash(&[]),
         }
     }
 
@@ -147,7 +164,10 @@ impl TagMap {
                 }
             }
         }
-        TagMap { tags: tags.into() }
+        TagMap {
+            hash: map_hash(&tags),
+            tags: tags.into(),
+        }
     }
 
     /// The value of `key`, if present.
@@ -173,6 +193,12 @@ impl TagMap {
     /// True when the map has no tags.
     pub fn is_empty(&self) -> bool {
         self.tags.is_empty()
+    }
+
+    /// The hash of the whole map, computed at construction.
+    #[inline]
+    pub(crate) fn map_hash(&self) -> u64 {
+        self.hash
     }
 
     /// Finds a key: by id for small maps (integer compares), by name for large ones.
@@ -229,6 +255,15 @@ impl TagMap {
             })
             .collect()
     }
+}
+
+fn map_hash(tags: &[Tag]) -> u64 {
+    let mut h: u64 = 0x243f_6a88_85a3_08d3;
+    for t in tags {
+        h = (h.rotate_left(23) ^ u64::from(t.key.id())).wrapping_mul(0x2127_599b_f432_5c37);
+        h = (h.rotate_left(23) ^ t.value.hash_value()).wrapping_mul(0x2127_599b_f432_5c37);
+    }
+    h
 }
 
 /// The hash of the empty value, as [`TagMap::project_hash`] uses for absent columns.

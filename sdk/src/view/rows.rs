@@ -21,14 +21,30 @@ use crate::tags::{values_hash, TagKey, TagMap, TagValue};
 pub const OVERFLOW_TAG_VALUE: &str = "__census_overflow__";
 
 /// The aggregated value of one row, updated in place.
+///
+/// Each payload sits on its own cache line ([`Padded`]), apart from the enum tag that every
+/// recording reads, so threads writing one row do not also fight over the tag's line.
 #[derive(Debug)]
 pub(crate) enum Cell {
-    Count(AtomicU64),
-    SumInt(AtomicI64),
-    SumFloat(AtomicU64),
-    LastInt(AtomicI64),
-    LastFloat(AtomicU64),
-    Dist(Mutex<DistState>),
+    Count(Padded<AtomicU64>),
+    SumInt(Padded<AtomicI64>),
+    SumFloat(Padded<AtomicU64>),
+    LastInt(Padded<AtomicI64>),
+    LastFloat(Padded<AtomicU64>),
+    Dist(Padded<Mutex<DistState>>),
+}
+
+/// Keeps a cell's written state on its own cache line.
+#[derive(Debug)]
+#[repr(align(64))]
+pub(crate) struct Padded<T>(T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 #[derive(Debug)]
@@ -45,14 +61,18 @@ pub(crate) struct DistState {
 impl Cell {
     fn new(agg: &Aggregation, kind: MeasureKind) -> Cell {
         match (agg, kind) {
-            (Aggregation::Count, _) => Cell::Count(AtomicU64::new(0)),
-            (Aggregation::Sum, MeasureKind::Int64) => Cell::SumInt(AtomicI64::new(0)),
+            (Aggregation::Count, _) => Cell::Count(Padded(AtomicU64::new(0))),
+            (Aggregation::Sum, MeasureKind::Int64) => Cell::SumInt(Padded(AtomicI64::new(0))),
             (Aggregation::Sum, MeasureKind::Float64) => {
-                Cell::SumFloat(AtomicU64::new(0f64.to_bits()))
+                Cell::SumFloat(Padded(AtomicU64::new(0f64.to_bits())))
             }
-            (Aggregation::LastValue, MeasureKind::Int64) => Cell::LastInt(AtomicI64::new(0)),
-            (Aggregation::LastValue, MeasureKind::Float64) => Cell::LastFloat(AtomicU64::new(0)),
-            (Aggregation::Distribution(b), _) => Cell::Dist(Mutex::new(DistState {
+            (Aggregation::LastValue, MeasureKind::Int64) => {
+                Cell::LastInt(Padded(AtomicI64::new(0)))
+            }
+            (Aggregation::LastValue, MeasureKind::Float64) => {
+                Cell::LastFloat(Padded(AtomicU64::new(0)))
+            }
+            (Aggregation::Distribution(b), _) => Cell::Dist(Padded(Mutex::new(DistState {
                 count: 0,
                 mean: 0.0,
                 ssd: 0.0,
@@ -60,7 +80,7 @@ impl Cell {
                 max: f64::NEG_INFINITY,
                 buckets: vec![0; b.buckets()].into(),
                 exemplars: None,
-            })),
+            }))),
         }
     }
 
@@ -87,14 +107,7 @@ impl Cell {
             }
             Cell::LastInt(l) => l.store(int_of(value), Relaxed),
             Cell::LastFloat(l) => l.store(value.as_f64().to_bits(), Relaxed),
-            Cell::Dist(d) => {
-                if let Some(bounds) = bounds {
-                    let v = value.as_f64();
-                    let bucket = bounds.bucket_of(v);
-                    let mut d = d.lock().unwrap_or_else(|e| e.into_inner());
-                    d.add(v, bucket, att);
-                }
-            }
+            Cell::Dist(d) => record_dist(d, value, bounds, att),
         }
     }
 
@@ -129,6 +142,23 @@ impl Cell {
                 })
             }
         }
+    }
+}
+
+/// The distribution arm of [`Cell::record`], out of line so the atomic arms stay small enough
+/// to inline into the record path.
+#[inline(never)]
+fn record_dist(
+    d: &Mutex<DistState>,
+    value: MeasureValue,
+    bounds: Option<&Bounds>,
+    att: Option<&Attachments>,
+) {
+    if let Some(bounds) = bounds {
+        let v = value.as_f64();
+        let bucket = bounds.bucket_of(v);
+        let mut d = d.lock().unwrap_or_else(|e| e.into_inner());
+        d.add(v, bucket, att);
     }
 }
 
@@ -188,7 +218,36 @@ impl DistState {
 pub(crate) struct RowEntry {
     hash: u64,
     values: Arc<[TagValue]>,
-    pub(crate) cell: Cell,
+    cell: Cell,
+    /// Set on a view's overflow row only: recordings into it are counted in `overflow_hits`.
+    overflow: bool,
+    overflow_hits: AtomicU64,
+}
+
+impl RowEntry {
+    fn new(hash: u64, values: Arc<[TagValue]>, cell: Cell, overflow: bool) -> Self {
+        RowEntry {
+            hash,
+            values,
+            cell,
+            overflow,
+            overflow_hits: AtomicU64::new(0),
+        }
+    }
+
+    /// Adds one value to this row (counting it when this is the overflow row).
+    #[inline]
+    pub(crate) fn record(
+        &self,
+        value: MeasureValue,
+        bounds: Option<&Bounds>,
+        att: Option<&Attachments>,
+    ) {
+        if self.overflow {
+            self.overflow_hits.fetch_add(1, Relaxed);
+        }
+        self.cell.record(value, bounds, att);
+    }
 }
 
 /// All rows of one view.
@@ -201,7 +260,6 @@ pub(crate) struct RowTable {
     limit: usize,
     rows: RwLock<HashTable<Arc<RowEntry>>>,
     overflow: OnceLock<Arc<RowEntry>>,
-    overflowed: AtomicU64,
     warned: AtomicBool,
 }
 
@@ -221,7 +279,6 @@ impl RowTable {
             limit: limit.max(1),
             rows: RwLock::new(HashTable::new()),
             overflow: OnceLock::new(),
-            overflowed: AtomicU64::new(0),
             warned: AtomicBool::new(false),
         }
     }
@@ -240,12 +297,12 @@ impl RowTable {
             if let Some(e) = rows.find(hash, |e| {
                 e.hash == hash && tags.project_eq(&self.columns, &e.values)
             }) {
-                e.cell.record(value, self.bounds(), att);
+                e.record(value, self.bounds(), att);
                 return;
             }
             if rows.len() >= self.limit {
                 drop(rows);
-                self.overflow_row().cell.record(value, self.bounds(), att);
+                self.overflow_row().record(value, self.bounds(), att);
                 return;
             }
         }
@@ -256,7 +313,16 @@ impl RowTable {
 
     /// The row of `tags`, created if needed (or the overflow row past the limit).
     pub(crate) fn resolve(&self, tags: &TagMap) -> Arc<RowEntry> {
-        self.resolve_hashed(tags, tags.project_hash(&self.columns))
+        let hash = tags.project_hash(&self.columns);
+        {
+            let rows = self.rows.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(e) = rows.find(hash, |e| {
+                e.hash == hash && tags.project_eq(&self.columns, &e.values)
+            }) {
+                return e.clone();
+            }
+        }
+        self.resolve_hashed(tags, hash)
     }
 
     fn resolve_hashed(&self, tags: &TagMap, hash: u64) -> Arc<RowEntry> {
@@ -272,17 +338,17 @@ impl RowTable {
         }
         let values = tags.project(&self.columns);
         debug_assert_eq!(values_hash(&values), hash);
-        let entry = Arc::new(RowEntry {
+        let entry = Arc::new(RowEntry::new(
             hash,
             values,
-            cell: Cell::new(&self.aggregation, self.kind),
-        });
+            Cell::new(&self.aggregation, self.kind),
+            false,
+        ));
         rows.insert_unique(hash, entry.clone(), |e| e.hash);
         entry
     }
 
     fn overflow_row(&self) -> Arc<RowEntry> {
-        self.overflowed.fetch_add(1, Relaxed);
         if !self.warned.swap(true, Relaxed) {
             tracing::warn!(
                 view = %self.view_name,
@@ -299,18 +365,21 @@ impl RowTable {
                     .iter()
                     .map(|_| TagValue::new_unchecked(OVERFLOW_TAG_VALUE))
                     .collect();
-                Arc::new(RowEntry {
-                    hash: values_hash(&values),
+                Arc::new(RowEntry::new(
+                    values_hash(&values),
                     values,
-                    cell: Cell::new(&self.aggregation, self.kind),
-                })
+                    Cell::new(&self.aggregation, self.kind),
+                    true,
+                ))
             })
             .clone()
     }
 
     /// How many recordings went to the overflow row.
     pub(crate) fn overflowed(&self) -> u64 {
-        self.overflowed.load(Relaxed)
+        self.overflow
+            .get()
+            .map_or(0, |e| e.overflow_hits.load(Relaxed))
     }
 
     /// Copies every row out (row locks are held only while copying).
