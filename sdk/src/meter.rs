@@ -336,3 +336,15 @@ impl fmt::Debug for Meter {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meters_can_cross_catch_unwind() {
+        fn unwind_safe<T: std::panic::RefUnwindSafe + std::panic::UnwindSafe>() {}
+        unwind_safe::<Meter>();
+        unwind_safe::<ViewState>();
+    }
+}

@@ -38,7 +38,26 @@ pub(crate) enum Cell {
 /// Go's floats exactly; the critical section is a few dozen instructions, so a spin lock (one
 /// locked instruction to take, a plain store to release; yields the thread under contention)
 /// costs about half a futex mutex. It cannot be poisoned: nothing in the section panics.
-pub(crate) type DistLock = spin::mutex::SpinMutex<DistState, spin::relax::Yield>;
+#[derive(Debug)]
+pub(crate) struct DistLock(spin::mutex::SpinMutex<DistState, spin::relax::Yield>);
+
+impl DistLock {
+    fn new(state: DistState) -> Self {
+        DistLock(spin::mutex::SpinMutex::new(state))
+    }
+
+    #[inline]
+    fn lock(&self) -> impl std::ops::DerefMut<Target = DistState> + '_ {
+        self.0.lock()
+    }
+}
+
+// A std `Mutex` is unwind-safe through poisoning; this lock needs no poisoning because nothing
+// in its critical section can panic (float arithmetic, `get_mut` indexing, a `u64` count that
+// cannot reach 2^64), so no one can observe a half-updated `DistState`. Keeping the SDK's types
+// `RefUnwindSafe` lets apps use a `Meter` inside `catch_unwind` (the push guard's doc does).
+impl std::panic::RefUnwindSafe for DistLock {}
+impl std::panic::UnwindSafe for DistLock {}
 
 /// Keeps a cell's written state on its own cache line.
 #[derive(Debug)]
