@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use census::tags;
 use census::{
-    units, Aggregation, AggregationData, ExportError, Int64Measure, Mutator, TagKey, TagValue,
-    View, ViewData,
+    units, Aggregation, AggregationData, ExportError, Int64Measure, Mutator, Snapshot, TagKey,
+    TagValue, View,
 };
 
 /// Go's `exporter.PrintExporter`: prints each view's rows.
@@ -21,7 +21,7 @@ use census::{
 struct PrintExporter;
 
 impl census::Exporter for PrintExporter {
-    fn export(&self, data: &[ViewData]) -> Result<(), ExportError> {
+    fn export(&self, data: &Snapshot) -> Result<(), ExportError> {
         for vd in data {
             for row in &vd.rows {
                 print!("{:<45} ", vd.view.name());

@@ -17,7 +17,8 @@ use std::error::Error;
 use std::net::SocketAddr;
 
 use census::config::ExporterConfig;
-use census::prometheus::{CensusCollector, ExpositionOptions, Meters};
+use census::prometheus::{CensusCollector, ExpositionOptions};
+use census::Meters;
 use census::{units, Aggregation, Float64Measure, TagKey, TagMap, View};
 use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::KeyValue;

@@ -13,7 +13,8 @@ use std::error::Error;
 use std::net::SocketAddr;
 
 use census::config::ExporterConfig;
-use census::prometheus::{CensusCollector, ExpositionOptions, Meters};
+use census::prometheus::{CensusCollector, ExpositionOptions};
+use census::Meters;
 use census::{units, Aggregation, Float64Measure, TagKey, TagMap, View};
 use prometheus::{Encoder as _, IntCounter, IntGauge, Registry, TextEncoder};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use census_prometheus::{Encoder, ExpositionOptions};
-use census_sdk::{ExportError, Exporter, ViewData};
+use census_sdk::{ExportError, Exporter, Snapshot};
 
 /// Prints the Prometheus text exposition of every report to a writer (stdout by default):
 /// a dry run that shows exactly what would be scraped or pushed.
@@ -13,7 +13,7 @@ use census_sdk::{ExportError, Exporter, ViewData};
 /// ```
 /// use std::sync::{Arc, Mutex};
 /// use census::stdout::StdoutExporter;
-/// use census::{export::Exporter, Aggregation, Int64Measure, Meter, TagMap, View};
+/// use census::{Exporter, Aggregation, Int64Measure, Meter, TagMap, View};
 ///
 /// #[derive(Clone, Default)]
 /// struct Buf(Arc<Mutex<Vec<u8>>>);
@@ -61,7 +61,7 @@ impl fmt::Debug for StdoutExporter {
 }
 
 impl Exporter for StdoutExporter {
-    fn export(&self, data: &[ViewData]) -> Result<(), ExportError> {
+    fn export(&self, data: &Snapshot) -> Result<(), ExportError> {
         let mut guard = self.encoder.lock().unwrap_or_else(|e| e.into_inner());
         let (encoder, buf) = &mut *guard;
         buf.clear();
@@ -72,6 +72,6 @@ impl Exporter for StdoutExporter {
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         out.write_all(buf)
             .and_then(|()| out.flush())
-            .map_err(|e| ExportError::new("stdout", e))
+            .map_err(|e| ExportError::failed("stdout", e))
     }
 }

@@ -102,26 +102,63 @@ pub enum ViewError {
     },
 }
 
-/// An exporter failed to export or flush.
+/// An exporter could not export, flush or shut down. Every variant names the exporter.
+///
+/// ```
+/// use std::time::Duration;
+/// use census_sdk::ExportError;
+/// let e = ExportError::failed("stdout", "broken pipe");
+/// assert_eq!(e.to_string(), "exporter stdout failed: broken pipe");
+/// assert_eq!(e.exporter(), "stdout");
+/// let e = ExportError::TimedOut { exporter: "pushgateway".into(), timeout: Duration::from_secs(2) };
+/// assert_eq!(e.to_string(), "exporter pushgateway did not finish within 2s: raise its timeout or check its target");
+/// ```
 #[derive(Debug, Error)]
-#[error("exporter {exporter} failed: {source}")]
-pub struct ExportError {
-    /// Which exporter failed (its `Debug` name or a label it chose).
-    pub exporter: String,
-    /// The underlying error.
-    #[source]
-    pub source: Box<dyn std::error::Error + Send + Sync + 'static>,
+#[non_exhaustive]
+pub enum ExportError {
+    /// The exporter was shut down; it accepts nothing more.
+    #[error("exporter {exporter} is shut down: it exports nothing more; build a new one")]
+    ShutDown {
+        /// Which exporter.
+        exporter: String,
+    },
+    /// The exporter did not finish within its deadline.
+    #[error("exporter {exporter} did not finish within {timeout:?}: raise its timeout or check its target")]
+    TimedOut {
+        /// Which exporter.
+        exporter: String,
+        /// The deadline it was given.
+        timeout: std::time::Duration,
+    },
+    /// The export failed.
+    #[error("exporter {exporter} failed: {source}")]
+    Failed {
+        /// Which exporter.
+        exporter: String,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
 }
 
 impl ExportError {
-    /// Wraps any error as an export failure of `exporter`.
-    pub fn new(
+    /// Wraps any error as a failure of `exporter`.
+    pub fn failed(
         exporter: impl Into<String>,
         source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
     ) -> Self {
-        Self {
+        ExportError::Failed {
             exporter: exporter.into(),
             source: source.into(),
+        }
+    }
+
+    /// The exporter that failed.
+    pub fn exporter(&self) -> &str {
+        match self {
+            ExportError::ShutDown { exporter }
+            | ExportError::TimedOut { exporter, .. }
+            | ExportError::Failed { exporter, .. } => exporter,
         }
     }
 }

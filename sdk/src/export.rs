@@ -1,34 +1,40 @@
 //! The exporter boundary. See [`Exporter`] for details.
 //!
-//! Push-style exporters implement [`Exporter`] and are fed [`ViewData`] by a meter's reporting
-//! thread and on flush. Pull-style exporters instead read [`crate::Meter::snapshot`] (or
-//! [`crate::started_meters`]) when scraped. Each exporter lives in its own crate and depends only
-//! on this one.
+//! Push-style exporters implement [`Exporter`] and are fed a [`Snapshot`] by their meter's
+//! one scheduler (the reporting thread, every reporting period) and on [`Meter::flush`];
+//! [`Meter::stop`] exports once more and then shuts every exporter down within a deadline.
+//! Pull-style exporters instead read [`crate::Meters`] when scraped. Each exporter lives in its
+//! own crate and depends only on this one (and census-export for the transport-neutral parts).
+//!
+//! [`Meter::flush`]: crate::Meter::flush
+//! [`Meter::stop`]: crate::Meter::stop
 
 use std::fmt;
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Weak};
-use std::thread::JoinHandle;
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::ExportError;
-use crate::meter::{lock, Meter, MeterInner};
-use crate::view::ViewData;
+use crate::snapshot::Snapshot;
 
-/// Receives view data from a meter, every reporting period and on flush.
+/// Receives snapshots from a meter, every reporting period and on flush, and is flushed and
+/// shut down with it.
 ///
 /// Called from the meter's reporting thread (or the thread calling flush/stop), never from the
-/// record path. An implementation may block on I/O but should bound it with a timeout.
+/// record path. `export` may queue the snapshot (a push exporter's worker keeps the clone) or
+/// deliver it at once; `flush` waits until what was queued is delivered; `shutdown` delivers
+/// what is left and stops for good: later calls return [`ExportError::ShutDown`]. Both are
+/// bounded by the `timeout` they are given. The defaults suit an exporter with nothing queued.
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
-/// use census_sdk::{export::Exporter, Aggregation, ExportError, Int64Measure, Meter, TagMap, View, ViewData};
+/// use census_sdk::{Aggregation, ExportError, Exporter, Int64Measure, Meter, Snapshot, TagMap, View};
 ///
 /// #[derive(Debug, Default)]
 /// struct Collect(Mutex<Vec<String>>);
 /// impl Exporter for Collect {
-///     fn export(&self, data: &[ViewData]) -> Result<(), ExportError> {
-///         for vd in data {
-///             self.0.lock().unwrap().push(format!("{}: {} rows", vd.view.name(), vd.rows.len()));
+///     fn export(&self, snapshot: &Snapshot) -> Result<(), ExportError> {
+///         for vd in snapshot.iter() {
+///             self.0.lock().unwrap().push(format!("{}: {} rows", vd.view().name(), vd.rows().len()));
 ///         }
 ///         Ok(())
 ///     }
@@ -44,58 +50,33 @@ use crate::view::ViewData;
 /// assert_eq!(*exporter.0.lock().unwrap(), vec!["m_count: 1 rows".to_string()]);
 /// ```
 pub trait Exporter: Send + Sync + fmt::Debug + 'static {
-    /// Exports a snapshot of every view of the meter, sorted by view name.
+    /// Exports (or queues) a snapshot of every view of the meter, sorted by view name.
     ///
     /// # Errors
     /// Any failure; the meter logs it and returns it from an explicit flush.
-    fn export(&self, data: &[ViewData]) -> Result<(), ExportError>;
-}
+    fn export(&self, snapshot: &Snapshot) -> Result<(), ExportError>;
 
-/// A meter's reporting thread.
-#[derive(Debug)]
-pub(crate) struct Reporter {
-    stop: Sender<()>,
-    thread: JoinHandle<()>,
-}
-
-impl Reporter {
-    pub(crate) fn spawn(meter: Weak<MeterInner>) -> Option<Reporter> {
-        let (tx, rx) = mpsc::channel::<()>();
-        let spawned = std::thread::Builder::new()
-            .name("census-reporter".into())
-            .spawn(move || loop {
-                let period = match meter.upgrade() {
-                    Some(m) => *lock(&m.period),
-                    None => return,
-                };
-                match rx.recv_timeout(period) {
-                    Err(RecvTimeoutError::Timeout) => match meter.upgrade() {
-                        Some(inner) => {
-                            let _ = Meter::from_inner(inner).flush();
-                        }
-                        None => return,
-                    },
-                    Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
-                }
-            });
-        match spawned {
-            Ok(thread) => Some(Reporter { stop: tx, thread }),
-            Err(e) => {
-                tracing::error!(error = %e, "census could not start its reporting thread; call Meter::flush yourself");
-                None
-            }
-        }
+    /// Delivers everything queued so far, waiting at most `timeout`.
+    ///
+    /// # Errors
+    /// [`ExportError::TimedOut`], or the failure of a queued delivery.
+    fn flush(&self, timeout: Duration) -> Result<(), ExportError> {
+        let _ = timeout;
+        Ok(())
     }
 
-    pub(crate) fn stop(self) {
-        let _ = self.stop.send(());
-        if self.thread.thread().id() != std::thread::current().id() {
-            let _ = self.thread.join();
-        }
+    /// Delivers what is left and stops for good, waiting at most `timeout`. Idempotent: a
+    /// second call returns `Ok(())` at once.
+    ///
+    /// # Errors
+    /// As [`flush`](Self::flush).
+    fn shutdown(&self, timeout: Duration) -> Result<(), ExportError> {
+        let _ = timeout;
+        Ok(())
     }
 }
 
-/// An exporter that forwards to a closure; handy for tests and small adapters.
+/// An exporter that forwards each snapshot to a closure; handy for tests and small adapters.
 pub struct FnExporter<F>(pub F);
 
 impl<F> fmt::Debug for FnExporter<F> {
@@ -106,17 +87,17 @@ impl<F> fmt::Debug for FnExporter<F> {
 
 impl<F> Exporter for FnExporter<F>
 where
-    F: Fn(&[ViewData]) -> Result<(), ExportError> + Send + Sync + 'static,
+    F: Fn(&Snapshot) -> Result<(), ExportError> + Send + Sync + 'static,
 {
-    fn export(&self, data: &[ViewData]) -> Result<(), ExportError> {
-        (self.0)(data)
+    fn export(&self, snapshot: &Snapshot) -> Result<(), ExportError> {
+        (self.0)(snapshot)
     }
 }
 
 /// Shorthand for `Arc::new(FnExporter(f))` as a trait object.
 pub fn fn_exporter<F>(f: F) -> Arc<dyn Exporter>
 where
-    F: Fn(&[ViewData]) -> Result<(), ExportError> + Send + Sync + 'static,
+    F: Fn(&Snapshot) -> Result<(), ExportError> + Send + Sync + 'static,
 {
     Arc::new(FnExporter(f))
 }

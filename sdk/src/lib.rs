@@ -17,8 +17,9 @@
 //! 4. **[`Meter`]** — one isolated pipeline (views, rows, exporters). The process-wide default
 //!    meter backs the free functions ([`register`], [`record`], …); its [`ViewManager`] is the
 //!    registration face OpenCensus Python and Java users know.
-//! 5. **[`export::Exporter`]** — receives [`ViewData`] every reporting period and on flush; pull
-//!    exporters read [`Meter::snapshot`] instead.
+//! 5. **[`Exporter`]** — receives a [`Snapshot`] (every view's [`ViewData`]) every reporting
+//!    period and on [`Meter::flush`], and is shut down by [`Meter::stop`]; pull exporters read
+//!    [`Meters`] instead. The `testing` feature adds an in-memory exporter for tests.
 //!
 //! ```
 //! use census_sdk::{self as census, Aggregation, AggregationData, Float64Measure, TagKey, TagMap, View};
@@ -63,29 +64,39 @@
 //! ## MSRV
 //! The `rust-version` of the workspace; raising it is a minor-version change.
 
-pub mod export;
 pub mod tags;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod units;
 
 mod bound;
 mod error;
+mod export;
 mod manager;
 mod measure;
 mod meter;
+mod meters;
+mod reporter;
 mod row_cache;
+mod snapshot;
 mod view;
 
 use std::sync::OnceLock;
 
 pub use bound::Bound;
 pub use error::{ExportError, MeasureError, TagError, ViewError};
-pub use export::Exporter;
+pub use export::{fn_exporter, Exporter, FnExporter};
 pub use manager::ViewManager;
 pub use measure::{
     Float64Measure, Int64Measure, Measure, MeasureKind, MeasureType, MeasureValue, Measurement,
     TypedMeasure,
 };
-pub use meter::{started_meters, Meter, MeterStats, DEFAULT_REPORTING_PERIOD, DEFAULT_ROW_LIMIT};
+pub use meter::{
+    started_meters, Meter, MeterStats, DEFAULT_EXPORT_TIMEOUT, DEFAULT_REPORTING_PERIOD,
+    DEFAULT_ROW_LIMIT,
+};
+pub use meters::Meters;
+pub use snapshot::Snapshot;
 pub use tags::PropagationError;
 pub use tags::{Mutator, Tag, TagKey, TagMap, TagValue, Ttl};
 pub use view::rows::OVERFLOW_TAG_VALUE;

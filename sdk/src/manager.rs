@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use crate::error::ViewError;
 use crate::export::Exporter;
 use crate::meter::{lock, Meter, ViewState, DEFAULT_REPORTING_PERIOD};
+use crate::snapshot::Snapshot;
 use crate::view::rows::RowTable;
 use crate::view::{View, ViewData};
 
@@ -117,8 +118,9 @@ impl ViewManager {
         inner.generation.fetch_add(1, Ordering::SeqCst);
         let data = state.data();
         let exporters: Vec<Arc<dyn Exporter>> = lock(&inner.exporters).clone();
+        let last = Snapshot::new(vec![data.clone()]);
         for e in exporters {
-            if let Err(err) = e.export(std::slice::from_ref(&data)) {
+            if let Err(err) = e.export(&last) {
                 tracing::warn!(error = %err, view = name, "census exporter failed on unregister");
             }
         }

@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, SystemTime};
 
 use crate::error::ExportError;
-use crate::export::{Exporter, Reporter};
+use crate::export::Exporter;
 use crate::manager::ViewManager;
 use crate::measure::{MeasureInner, MeasureValue, Measurement};
+use crate::reporter::Reporter;
+use crate::snapshot::Snapshot;
 use crate::tags::{self, TagMap};
 use crate::view::rows::RowTable;
 use crate::view::{Attachments, View, ViewData};
@@ -19,6 +21,9 @@ pub const DEFAULT_ROW_LIMIT: usize = 2000;
 
 /// How often a started meter exports to its exporters, unless set otherwise.
 pub const DEFAULT_REPORTING_PERIOD: Duration = Duration::from_secs(10);
+
+/// How long [`Meter::flush`] and [`Meter::stop`] wait for the exporters, unless set otherwise.
+pub const DEFAULT_EXPORT_TIMEOUT: Duration = Duration::from_secs(10);
 
 static NEXT_METER_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -56,6 +61,7 @@ pub(crate) struct MeterInner {
     pub(crate) non_finite_dropped: AtomicU64,
     pub(crate) exporters: Mutex<Vec<Arc<dyn Exporter>>>,
     pub(crate) period: Mutex<Duration>,
+    pub(crate) export_timeout: Mutex<Duration>,
     pub(crate) started: AtomicBool,
     pub(crate) reporter: Mutex<Option<Reporter>>,
 }
@@ -116,6 +122,7 @@ impl Meter {
                 non_finite_dropped: AtomicU64::new(0),
                 exporters: Mutex::new(Vec::new()),
                 period: Mutex::new(DEFAULT_REPORTING_PERIOD),
+                export_timeout: Mutex::new(DEFAULT_EXPORT_TIMEOUT),
                 started: AtomicBool::new(false),
                 reporter: Mutex::new(None),
             }),
@@ -220,9 +227,9 @@ impl Meter {
     /// A snapshot of every view of this meter, sorted by view name.
     ///
     /// Rows are copied under each view's read lock; recording continues meanwhile.
-    pub fn snapshot(&self) -> Vec<ViewData> {
+    pub fn snapshot(&self) -> Snapshot {
         let states: Vec<Arc<ViewState>> = lock(&self.inner.views).values().cloned().collect();
-        states.iter().map(|s| s.data()).collect()
+        Snapshot::new(states.iter().map(|s| s.data()).collect())
     }
 
     /// What the meter dropped or diverted so far.
@@ -237,24 +244,59 @@ impl Meter {
         }
     }
 
-    /// Exports a snapshot to every registered exporter now, on the calling thread.
-    ///
-    /// # Errors
-    /// The first exporter failure; every failure is also logged.
-    pub fn flush(&self) -> Result<(), ExportError> {
-        let exporters: Vec<Arc<dyn Exporter>> = lock(&self.inner.exporters).clone();
+    /// Sets how long [`flush`](Self::flush) and [`stop`](Self::stop) wait for the exporters
+    /// in all (default [`DEFAULT_EXPORT_TIMEOUT`], 10 s; zero restores the default).
+    pub fn set_export_timeout(&self, timeout: Duration) {
+        let t = if timeout.is_zero() {
+            DEFAULT_EXPORT_TIMEOUT
+        } else {
+            timeout
+        };
+        *lock(&self.inner.export_timeout) = t;
+    }
+
+    /// The deadline of [`flush`](Self::flush) and [`stop`](Self::stop).
+    pub fn export_timeout(&self) -> Duration {
+        *lock(&self.inner.export_timeout)
+    }
+
+    /// Hands a snapshot to every registered exporter (what the reporting thread does every
+    /// period). Failures are logged; the first is returned.
+    pub(crate) fn export_now(&self) -> Result<(), ExportError> {
+        let exporters = self.exporters();
         if exporters.is_empty() {
             return Ok(());
         }
-        let data = self.snapshot();
+        let snapshot = self.snapshot();
         let mut first = None;
-        for e in exporters {
-            if let Err(err) = e.export(&data) {
+        for e in &exporters {
+            if let Err(err) = e.export(&snapshot) {
                 tracing::warn!(error = %err, "census exporter failed");
                 first.get_or_insert(err);
             }
         }
         first.map_or(Ok(()), Err)
+    }
+
+    /// Exports a snapshot to every registered exporter now, then flushes each (delivering what
+    /// it queued), all within the [export timeout](Self::set_export_timeout).
+    ///
+    /// # Errors
+    /// The first exporter failure; every failure is also logged.
+    pub fn flush(&self) -> Result<(), ExportError> {
+        let deadline = Deadline::after(self.export_timeout());
+        let mut first = self.export_now().err();
+        for e in &self.exporters() {
+            if let Err(err) = e.flush(deadline.remaining()) {
+                tracing::warn!(error = %err, "census exporter failed to flush");
+                first.get_or_insert(err);
+            }
+        }
+        first.map_or(Ok(()), Err)
+    }
+
+    fn exporters(&self) -> Vec<Arc<dyn Exporter>> {
+        lock(&self.inner.exporters).clone()
     }
 
     /// Starts the meter: its views become visible to pull exporters that read every started
@@ -271,11 +313,13 @@ impl Meter {
         self.ensure_reporter();
     }
 
-    /// Stops the reporting thread, exports one last time, and hides the meter from pull
-    /// exporters. Idempotent; a stopped meter still records and can be started again.
+    /// Stops the reporting thread, exports one last time, then shuts every exporter down
+    /// (each is removed from the meter), all within the
+    /// [export timeout](Self::set_export_timeout); the meter is hidden from pull exporters.
+    /// Idempotent; a stopped meter still records and can be started again with new exporters.
     ///
     /// # Errors
-    /// The first exporter failure of the final export.
+    /// The first exporter failure of the final export or of a shutdown.
     pub fn stop(&self) -> Result<(), ExportError> {
         if !self.inner.started.swap(false, Ordering::SeqCst) {
             return Ok(());
@@ -287,7 +331,16 @@ impl Meter {
         if let Some(r) = reporter {
             r.stop();
         }
-        self.flush()
+        let deadline = Deadline::after(self.export_timeout());
+        let mut first = self.export_now().err();
+        let exporters = std::mem::take(&mut *lock(&self.inner.exporters));
+        for e in &exporters {
+            if let Err(err) = e.shutdown(deadline.remaining()) {
+                tracing::warn!(error = %err, "census exporter failed to shut down");
+                first.get_or_insert(err);
+            }
+        }
+        first.map_or(Ok(()), Err)
     }
 
     /// True between [`Meter::start`] and [`Meter::stop`].
@@ -324,6 +377,23 @@ pub fn started_meters() -> Vec<Meter> {
         }
     }
     out
+}
+
+/// An overall deadline shared by several exporters in turn.
+struct Deadline(std::time::Instant);
+
+impl Deadline {
+    fn after(timeout: Duration) -> Self {
+        let now = std::time::Instant::now();
+        Deadline(
+            now.checked_add(timeout)
+                .unwrap_or(now + DEFAULT_EXPORT_TIMEOUT),
+        )
+    }
+
+    fn remaining(&self) -> Duration {
+        self.0.saturating_duration_since(std::time::Instant::now())
+    }
 }
 
 impl fmt::Debug for Meter {

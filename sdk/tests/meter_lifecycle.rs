@@ -4,7 +4,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use census_sdk::export::fn_exporter;
+use census_sdk::fn_exporter;
 use census_sdk::{
     Aggregation, AggregationData, ExportError, Float64Measure, Int64Measure, Meter, TagMap, View,
     ViewData, ViewError,
@@ -173,7 +173,7 @@ fn reporting_thread_exports_every_period_and_stop_flushes() {
         .unwrap();
     let (tx, rx) = mpsc::channel::<u64>();
     let tx = Mutex::new(tx);
-    vm.register_exporter(fn_exporter(move |data: &[ViewData]| {
+    vm.register_exporter(fn_exporter(move |data: &census_sdk::Snapshot| {
         let _ = tx.lock().unwrap().send(count_of(&data[0]));
         Ok(())
     }));
@@ -200,10 +200,10 @@ fn flush_returns_the_first_exporter_error() {
     let vm = meter.view_manager();
     let calls = Arc::new(Mutex::new(0));
     let c = calls.clone();
-    vm.register_exporter(fn_exporter(|_: &[ViewData]| {
-        Err(ExportError::new("broken", "gateway unreachable"))
+    vm.register_exporter(fn_exporter(|_: &census_sdk::Snapshot| {
+        Err(ExportError::failed("broken", "gateway unreachable"))
     }));
-    vm.register_exporter(fn_exporter(move |_: &[ViewData]| {
+    vm.register_exporter(fn_exporter(move |_: &census_sdk::Snapshot| {
         *c.lock().unwrap() += 1;
         Ok(())
     }));

@@ -193,7 +193,7 @@ fn report_allocations() {
         let body = out.len();
         let exporter = census_prometheus::PrometheusExporter::builder()
             .with_options(opts())
-            .with_meters(census_prometheus::Meters::Only(vec![meter.clone()]))
+            .with_meters(census_sdk::Meters::Only(vec![meter.clone()]))
             .build()
             .unwrap();
         let scrape = allocated(|| {

@@ -7,9 +7,9 @@ use prometheus::core::{Collector, Desc};
 use prometheus::proto;
 
 use crate::encode::{plan, Format};
-use crate::meters::Meters;
 use crate::naming::MetricType;
 use crate::options::ExpositionOptions;
+use census_sdk::Meters;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -24,7 +24,8 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// crate has no usable untyped type (its `TextEncoder` panics on one).
 ///
 /// ```
-/// use census_prometheus::{CensusCollector, ExpositionOptions, Meters};
+/// use census_prometheus::{CensusCollector, ExpositionOptions};
+/// use census_sdk::Meters;
 /// use census_sdk::{Aggregation, Int64Measure, Meter, TagMap, View};
 /// use prometheus::{Encoder as _, Registry, TextEncoder};
 ///

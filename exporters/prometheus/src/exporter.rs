@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use crate::encode::{EncodeReport, Encoder, Format};
 use crate::error::{BuildError, EncodeError};
-use crate::meters::Meters;
 use crate::negotiate::negotiate_format;
 use crate::options::ExpositionOptions;
 use crate::self_metrics::SelfMetrics;
+use census_sdk::Meters;
 
 /// Scrapes answered at once unless set otherwise.
 pub const DEFAULT_MAX_CONCURRENT_SCRAPES: usize = 4;
@@ -22,7 +22,8 @@ pub const DEFAULT_MAX_CONCURRENT_SCRAPES: usize = 4;
 /// or axum app, or call [`PrometheusExporter::scrape`] yourself.
 ///
 /// ```
-/// use census_prometheus::{ExpositionOptions, Format, Meters, PrometheusExporter};
+/// use census_prometheus::{ExpositionOptions, Format, PrometheusExporter};
+/// use census_sdk::Meters;
 /// use census_sdk::{Aggregation, Int64Measure, Meter, TagMap, View};
 ///
 /// let meter = Meter::new();
@@ -242,7 +243,7 @@ impl PrometheusExporter {
         let started = Instant::now();
         let mut data = inner.meters.snapshot();
         if let Some(sm) = &inner.self_metrics {
-            data.extend(sm.snapshot());
+            data = census_sdk::Snapshot::concat([data, sm.snapshot()]);
         }
         let mut encoder = lock(&inner.encoders)
             .pop()

@@ -15,7 +15,7 @@
 //!
 //! The pieces, in the order data flows through them:
 //!
-//! 1. **[`Meters`]** — which meters a scrape reads: every started meter (default, as
+//! 1. **[`Meters`](census_sdk::Meters)** — which meters a scrape reads: every started meter (default, as
 //!    OpenCensus Go) or a chosen list; their snapshots (`Vec<ViewData>`) are concatenated.
 //! 2. **[`naming`]** — view names and tag keys become metric and label names with OpenCensus
 //!    Go's [`naming::sanitize`], prefixed by the namespace of the [`ExpositionOptions`].
@@ -175,7 +175,6 @@ pub mod naming;
 mod collector;
 mod error;
 mod exporter;
-mod meters;
 mod negotiate;
 mod options;
 mod self_metrics;
@@ -191,7 +190,6 @@ pub use error::{BuildError, ConfigError, EncodeError};
 pub use exporter::{
     ExporterBuilder, PrometheusExporter, Scrape, ScrapePermit, DEFAULT_MAX_CONCURRENT_SCRAPES,
 };
-pub use meters::Meters;
 pub use negotiate::{accepts_gzip, negotiate_format};
 pub use options::ExpositionOptions;
 #[cfg(feature = "server")]

@@ -1,7 +1,7 @@
 //! The exporter's own metrics, recorded with census itself: see [`SelfMetrics`] for details.
 
 use census_sdk::{
-    Aggregation, Float64Measure, Int64Measure, Meter, TagKey, TagMap, TagValue, View, ViewData,
+    Aggregation, Float64Measure, Int64Measure, Meter, TagKey, TagMap, TagValue, View,
 };
 
 use crate::encode::Format;
@@ -120,7 +120,7 @@ impl SelfMetrics {
     }
 
     /// The views of the exporter's own metrics.
-    pub(crate) fn snapshot(&self) -> Vec<ViewData> {
+    pub(crate) fn snapshot(&self) -> census_sdk::Snapshot {
         self.meter.snapshot()
     }
 }

@@ -3,7 +3,8 @@
 
 mod common;
 
-use census_prometheus::{CensusCollector, ExpositionOptions, Meters};
+use census_prometheus::{CensusCollector, ExpositionOptions};
+use census_sdk::Meters;
 use census_sdk::{Aggregation, Int64Measure, Meter, View};
 use common::{keys, oracle_meter, register, tags};
 use prometheus::{Registry, TextEncoder};

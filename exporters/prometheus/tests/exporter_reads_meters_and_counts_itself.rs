@@ -2,7 +2,8 @@
 
 mod common;
 
-use census_prometheus::{ExpositionOptions, Format, Meters, PrometheusExporter};
+use census_prometheus::{ExpositionOptions, Format, PrometheusExporter};
+use census_sdk::Meters;
 use census_sdk::{Aggregation, Int64Measure, Meter, View};
 use common::{oracle_meter, register, tags, GO_EXPECTED};
 

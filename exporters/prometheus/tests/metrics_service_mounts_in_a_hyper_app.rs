@@ -4,7 +4,8 @@
 
 mod common;
 
-use census_prometheus::{Meters, MetricsService, PrometheusExporter, Server};
+use census_prometheus::{MetricsService, PrometheusExporter, Server};
+use census_sdk::Meters;
 use census_testkit::http;
 use common::{oracle_meter, GO_EXPECTED};
 use hyper::server::conn::http1;

@@ -65,7 +65,7 @@ fn bucket_exemplars_come_from_attachments() {
     meter.record_with_attachments(&route, &att, &[m.m(3.5)]);
     meter.record_with_tags(&route, &[m.m(50.0)]);
 
-    let mut data = meter.snapshot();
+    let mut data = meter.snapshot().to_vec();
     // Pin the exemplar time so the text is exact.
     let census_sdk::AggregationData::Distribution(d) = &mut data[0].rows[0].data else {
         panic!("distribution expected")

@@ -7,7 +7,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use census_prometheus::{ExpositionOptions, Meters, PrometheusExporter, Server, ServerHandle};
+use census_prometheus::{ExpositionOptions, PrometheusExporter, Server, ServerHandle};
+use census_sdk::Meters;
 use census_sdk::{Attachments, Float64Measure, TagMap};
 use census_testkit::{http, Prometheus, Sample, ScrapeTarget};
 use common::oracle_meter;

@@ -3,7 +3,8 @@
 
 mod common;
 
-use census_prometheus::{Encoder, ExpositionOptions, Format, Meters, PrometheusExporter};
+use census_prometheus::{Encoder, ExpositionOptions, Format, PrometheusExporter};
+use census_sdk::Meters;
 use census_sdk::{Aggregation, Int64Measure, Meter, View};
 use census_testkit::{assert_no_parse_errors, promtool_check_metrics};
 use common::{keys, oracle_meter, register, tags, text, GO_EXPECTED};

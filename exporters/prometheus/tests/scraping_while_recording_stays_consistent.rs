@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use census_prometheus::{Meters, PrometheusExporter, Server};
+use census_prometheus::{PrometheusExporter, Server};
+use census_sdk::Meters;
 use census_sdk::{Aggregation, Float64Measure, Meter, View};
 use census_testkit::http;
 use common::{keys, register, tags};

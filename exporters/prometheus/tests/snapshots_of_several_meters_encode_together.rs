@@ -26,8 +26,8 @@ fn families_of_all_meters_are_sorted_together_and_the_first_meter_wins_collision
     first.record_with_tags(&tags(&[]), &[m.m(1.5)]);
     second.record_with_tags(&tags(&[]), &[m.m(2.5)]);
 
-    let mut data = first.snapshot();
-    data.extend(second.snapshot());
+    let mut data = first.snapshot().to_vec();
+    data.extend(second.snapshot().iter().cloned());
     let mut encoder = Encoder::new(ExpositionOptions::new());
     let mut out = Vec::new();
     let report = encoder.encode_text(&data, &mut out);

@@ -201,12 +201,12 @@ fn data_that_does_not_fit_its_view_is_refused() {
     register(&meter, View::new("counted", "", [], &m, Aggregation::Count));
     register(&meter, View::new("fine", "", [], &m, Aggregation::Count));
     meter.record_with_tags(&tags(&[]), &[m.m(1)]);
-    let mut data = meter.snapshot();
+    let mut data = meter.snapshot().to_vec();
     // A Count view carrying Sum data, as a mismatched SDK could hand over.
-    data[0].rows[0] = Row {
-        tag_values: Vec::<TagValue>::new().into(),
-        data: AggregationData::Sum(SumData::Int(3)),
-    };
+    data[0].rows[0] = Row::new(
+        Vec::<TagValue>::new(),
+        AggregationData::Sum(SumData::Int(3)),
+    );
     let (out, report) = text(&data, &ExpositionOptions::new());
     assert_eq!(out, "# HELP fine m\n# TYPE fine counter\nfine 1\n");
     match &report.skipped[..] {

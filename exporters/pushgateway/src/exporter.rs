@@ -7,8 +7,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use census_prometheus::ExpositionOptions;
-use census_sdk::export::Exporter;
-use census_sdk::{ExportError, Meter, ViewData};
+use census_sdk::{ExportError, Exporter, Meter, Snapshot};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
@@ -432,12 +431,25 @@ impl fmt::Debug for Pushgateway {
 /// given data with the configured method. Use either this or the exporter's own snapshots
 /// (explicit calls, interval, shutdown) for one meter, not both, or the group is pushed twice.
 impl Exporter for Pushgateway {
-    fn export(&self, data: &[ViewData]) -> Result<(), ExportError> {
+    fn export(&self, snapshot: &Snapshot) -> Result<(), ExportError> {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let op = Op::Send(self.shared.method);
         self.shared
-            .send(op, Source::Given(data.to_vec()), Reply::Blocking(tx))
+            .send(op, Source::Given(snapshot.clone()), Reply::Blocking(tx))
             .and_then(|()| self.shared.wait(&rx, op, self.shared.timeout))
-            .map_err(|e| ExportError::new("census-pushgateway", e))
+            .map_err(export_error)
+    }
+
+    fn shutdown(&self, timeout: Duration) -> Result<(), ExportError> {
+        self.shutdown(timeout).map_err(export_error)
+    }
+}
+
+fn export_error(e: PushError) -> ExportError {
+    match e {
+        PushError::ShutDown => ExportError::ShutDown {
+            exporter: "census-pushgateway".into(),
+        },
+        e => ExportError::failed("census-pushgateway", e),
     }
 }

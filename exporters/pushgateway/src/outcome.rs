@@ -81,9 +81,10 @@ impl Outcome {
         }
         g.meter
             .snapshot()
-            .into_iter()
+            .iter()
             .filter(|vd| !(failed && vd.view.name() == JOB_LAST_SUCCESS_TIMESTAMP_SECONDS))
             .filter(|vd| !vd.rows.is_empty())
+            .cloned()
             .collect()
     }
 }

@@ -17,7 +17,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::Bytes;
-use census_sdk::{Meter, ViewData};
+use census_sdk::{Meter, Snapshot, ViewData};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
@@ -33,7 +33,7 @@ pub(crate) enum Source {
     /// A fresh snapshot of the exporter's meter.
     Snapshot,
     /// Data handed over by a meter's reporting thread ([`census_sdk::Exporter`]).
-    Given(Vec<ViewData>),
+    Given(Snapshot),
 }
 
 /// Where the result goes.
@@ -190,9 +190,9 @@ impl Worker {
         let op = match op {
             Op::Delete => Op::Delete,
             Op::Send(mut method) => {
-                let mut data = match source {
-                    Source::Snapshot => self.meter.snapshot(),
-                    Source::Given(d) => d,
+                let mut data: Vec<ViewData> = match source {
+                    Source::Snapshot => self.meter.snapshot().to_vec(),
+                    Source::Given(d) => d.to_vec(),
                 };
                 if is_final && self.outcome.enabled() {
                     data.extend(self.outcome.final_data());

@@ -48,6 +48,7 @@ impl Attachments {
 
 /// A sample value kept for one distribution bucket, with its attachments.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Exemplar {
     /// The recorded value.
     pub value: f64,
@@ -55,6 +56,29 @@ pub struct Exemplar {
     pub timestamp: SystemTime,
     /// Its attachments (never empty).
     pub attachments: Attachments,
+}
+
+impl Exemplar {
+    /// An exemplar of `value` recorded at `timestamp` with `attachments`.
+    pub fn new(value: f64, timestamp: SystemTime, attachments: Attachments) -> Self {
+        Exemplar {
+            value,
+            timestamp,
+            attachments,
+        }
+    }
+    /// The recorded value.
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+    /// When it was recorded.
+    pub fn timestamp(&self) -> SystemTime {
+        self.timestamp
+    }
+    /// Its attachments (never empty).
+    pub fn attachments(&self) -> &Attachments {
+        &self.attachments
+    }
 }
 
 /// The aggregated value of one row.
@@ -93,6 +117,7 @@ impl SumData {
 /// Distribution statistics, computed as OpenCensus Go does (Welford's update), so
 /// `sum() == mean * count` reproduces Go's output to the last bit.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DistributionData {
     /// Number of values.
     pub count: u64,
@@ -115,6 +140,38 @@ pub struct DistributionData {
 }
 
 impl DistributionData {
+    /// Number of values.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+    /// Their mean (0 when empty).
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+    /// Sum of squared deviations from the mean.
+    pub fn sum_of_squared_dev(&self) -> f64 {
+        self.sum_of_squared_dev
+    }
+    /// The smallest value (`+inf` when empty).
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+    /// The largest value (`-inf` when empty).
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+    /// The bucket bounds.
+    pub fn bounds(&self) -> &Bounds {
+        &self.bounds
+    }
+    /// Per-bucket counts, one more than the bounds (not cumulative).
+    pub fn bucket_counts(&self) -> &[u64] {
+        &self.bucket_counts
+    }
+    /// The latest exemplar of `bucket`, if any recording there carried attachments.
+    pub fn exemplar(&self, bucket: usize) -> Option<&Exemplar> {
+        self.exemplars.get(bucket).and_then(Option::as_ref)
+    }
     /// `mean × count`, the sum every OpenCensus exporter reports.
     pub fn sum(&self) -> f64 {
         self.mean * self.count as f64
@@ -131,6 +188,7 @@ impl DistributionData {
 
 /// One row of a view: the values of the view's columns and the aggregated data.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Row {
     /// One value per view column, in column order; empty where the recording lacked the tag.
     pub tag_values: Arc<[TagValue]>,
@@ -139,6 +197,24 @@ pub struct Row {
 }
 
 impl Row {
+    /// A row with these column values and data.
+    pub fn new(tag_values: impl Into<Arc<[TagValue]>>, data: AggregationData) -> Self {
+        Row {
+            tag_values: tag_values.into(),
+            data,
+        }
+    }
+
+    /// One value per view column, in column order; empty where the recording lacked the tag.
+    pub fn tag_values(&self) -> &[TagValue] {
+        &self.tag_values
+    }
+
+    /// The aggregated value.
+    pub fn data(&self) -> &AggregationData {
+        &self.data
+    }
+
     /// The non-empty tags of this row as `(key, value)` pairs sorted by key, given the view's
     /// columns (OpenCensus Go's `Row.Tags`).
     pub fn tags<'a>(
@@ -154,6 +230,7 @@ impl Row {
 
 /// A snapshot of one view: its definition, time window and rows (rows in no set order).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ViewData {
     /// The view.
     pub view: View,
@@ -163,4 +240,36 @@ pub struct ViewData {
     pub end: SystemTime,
     /// The rows.
     pub rows: Vec<Row>,
+}
+
+impl ViewData {
+    /// A view's data: its definition, window and rows.
+    pub fn new(view: View, start: SystemTime, end: SystemTime, rows: Vec<Row>) -> Self {
+        ViewData {
+            view,
+            start,
+            end,
+            rows,
+        }
+    }
+
+    /// The view.
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    /// When the view was registered (its data started).
+    pub fn start(&self) -> SystemTime {
+        self.start
+    }
+
+    /// When this snapshot was taken.
+    pub fn end(&self) -> SystemTime {
+        self.end
+    }
+
+    /// The rows, in no set order.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
 }

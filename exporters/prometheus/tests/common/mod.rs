@@ -111,7 +111,7 @@ pub fn oracle_server(
                     .with_namespace("myapp")
                     .unwrap(),
             )
-            .with_meters(census_prometheus::Meters::Only(vec![oracle_meter()])),
+            .with_meters(census_sdk::Meters::Only(vec![oracle_meter()])),
     )
     .build()
     .unwrap();
