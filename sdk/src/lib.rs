@@ -97,8 +97,9 @@ pub use meter::{
 };
 pub use meters::Meters;
 pub use snapshot::Snapshot;
-pub use tags::PropagationError;
-pub use tags::{Mutator, Tag, TagKey, TagMap, TagValue, Ttl};
+pub use tags::key::{TagKey, TagValue};
+pub use tags::map::{Mutator, Tag, TagMap, Ttl};
+pub use tags::propagation_error::PropagationError;
 pub use view::rows::OVERFLOW_TAG_VALUE;
 pub use view::{
     Aggregation, AggregationData, Attachments, Bounds, DistributionData, Exemplar, Row, SumData,
