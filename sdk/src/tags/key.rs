@@ -54,7 +54,8 @@ fn interner() -> &'static Mutex<Interner> {
 
 /// How many keys the intern table holds entries for (live or not yet pruned); for tests of the
 /// bound.
-pub(crate) fn interned_len() -> usize {
+#[cfg(test)]
+fn interned_len() -> usize {
     interner()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
