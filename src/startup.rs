@@ -5,8 +5,11 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
-use census_prometheus::{ExpositionOptions, PrometheusExporter, Server, ServerHandle};
-use census_pushgateway::{PushError, Pushgateway};
+use census_prometheus::ExpositionOptions;
+#[cfg(feature = "prometheus")]
+use census_prometheus::{PrometheusExporter, Server, ServerHandle};
+#[cfg(feature = "pushgateway")]
+use census_pushgateway::Pushgateway;
 use census_sdk::Exporter;
 use thiserror::Error;
 
@@ -21,6 +24,7 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// The `/metrics` server could not start (e.g. the address is taken).
+    #[cfg(feature = "prometheus")]
     #[error(
         "cannot serve /metrics on {addr}: {source}; set CENSUS_PROMETHEUS_ADDR to a free host:port"
     )]
@@ -36,6 +40,14 @@ pub enum StartError {
     Signals(#[source] std::io::Error),
 }
 
+/// What [`ExporterGuard::finish`] reports: the final push's failure
+/// ([`census_pushgateway::PushError`]).
+#[cfg(feature = "pushgateway")]
+pub type FinishError = census_pushgateway::PushError;
+/// What [`ExporterGuard::finish`] reports: nothing can fail without the push exporter.
+#[cfg(not(feature = "pushgateway"))]
+pub type FinishError = std::convert::Infallible;
+
 /// Keeps the configured exporters running; flushes and stops them when dropped.
 ///
 /// [`ExporterGuard::finish`] does the same explicitly and reports whether the final push
@@ -47,8 +59,10 @@ pub struct ExporterGuard {
 
 struct Inner {
     config: ResolvedConfig,
+    #[cfg(feature = "prometheus")]
     server: Mutex<Option<ServerHandle>>,
     server_url: Option<String>,
+    #[cfg(feature = "pushgateway")]
     push: Option<Pushgateway>,
     stdout: Option<Arc<dyn Exporter>>,
     finished: AtomicBool,
@@ -69,6 +83,9 @@ impl ExporterConfig {
         let options = exposition_options(&config)?;
         let wants = |k| config.exporters.contains(&k);
 
+        // `resolve` has refused every exporter whose feature is off: each block below runs only
+        // where its feature is on.
+        #[cfg(feature = "pushgateway")]
         let push = if wants(ExporterKind::Pushgateway) {
             let job = config.job.clone().unwrap_or_default();
             let mut b = Pushgateway::builder(config.pushgateway_url.clone(), job)
@@ -94,6 +111,7 @@ impl ExporterConfig {
             None
         };
 
+        #[cfg(feature = "prometheus")]
         let (server, server_url) = if wants(ExporterKind::Prometheus) {
             let exporter = PrometheusExporter::builder()
                 .with_options(options.clone())
@@ -129,6 +147,7 @@ impl ExporterConfig {
                     (Some(h), Some(url))
                 }
                 Err(e) => {
+                    #[cfg(feature = "pushgateway")]
                     if let Some(p) = &push {
                         p.discard();
                     }
@@ -138,6 +157,8 @@ impl ExporterConfig {
         } else {
             (None, None)
         };
+        #[cfg(not(feature = "prometheus"))]
+        let server_url = None;
 
         let stdout: Option<Arc<dyn Exporter>> = wants(ExporterKind::Stdout).then(|| {
             let e: Arc<dyn Exporter> = Arc::new(StdoutExporter::new(options.clone()));
@@ -147,8 +168,10 @@ impl ExporterConfig {
 
         let inner = Arc::new(Inner {
             config,
+            #[cfg(feature = "prometheus")]
             server: Mutex::new(server),
             server_url,
+            #[cfg(feature = "pushgateway")]
             push,
             stdout,
             finished: AtomicBool::new(false),
@@ -163,6 +186,7 @@ impl ExporterConfig {
     }
 }
 
+#[cfg(feature = "prometheus")]
 fn config_error(variable: &'static str, value: &str, e: impl fmt::Display) -> ConfigError {
     ConfigError::Invalid {
         variable,
@@ -214,6 +238,7 @@ impl ExporterGuard {
     }
 
     /// The push exporter when it runs (for explicit pushes, or to mark the job failed).
+    #[cfg(feature = "pushgateway")]
     pub fn pushgateway(&self) -> Option<&Pushgateway> {
         self.inner.push.as_ref()
     }
@@ -223,13 +248,13 @@ impl ExporterGuard {
     ///
     /// # Errors
     /// The final push's failure, so a job can exit non-zero.
-    pub fn finish(self) -> Result<(), PushError> {
+    pub fn finish(self) -> Result<(), FinishError> {
         self.inner.finish()
     }
 }
 
 impl Inner {
-    fn finish(&self) -> Result<(), PushError> {
+    fn finish(&self) -> Result<(), FinishError> {
         if self.finished.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
@@ -239,14 +264,20 @@ impl Inner {
                 tracing::warn!(error = %err, "census: final stdout print failed");
             }
         }
+        #[cfg(feature = "pushgateway")]
         let pushed = match &self.push {
             Some(p) => p.shutdown(self.config.push_timeout),
             None => Ok(()),
         };
-        let server = self.server.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(s) = server {
-            if let Err(e) = s.shutdown() {
-                tracing::warn!(error = %e, "census: /metrics server did not stop cleanly");
+        #[cfg(not(feature = "pushgateway"))]
+        let pushed = Ok(());
+        #[cfg(feature = "prometheus")]
+        {
+            let server = self.server.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(s) = server {
+                if let Err(e) = s.shutdown() {
+                    tracing::warn!(error = %e, "census: /metrics server did not stop cleanly");
+                }
             }
         }
         pushed
@@ -303,6 +334,7 @@ fn on_signal(sig: i32) {
         .filter_map(Weak::upgrade)
         .collect();
     for inner in &live {
+        #[cfg(feature = "pushgateway")]
         if let Some(p) = &inner.push {
             p.mark_failed();
         }
