@@ -55,13 +55,16 @@
 
 use std::collections::BTreeMap;
 
+pub mod fake;
 pub mod http;
 mod peer;
+mod poll;
 mod prometheus;
 mod promtool;
 mod pushgateway;
 
 pub use peer::{free_port, TempDir, KEEP_ENV};
+pub use poll::{poll, poll_every, POLL_INTERVAL};
 pub use prometheus::{Prometheus, ScrapeTarget, TargetHealth, PROMETHEUS_BIN_ENV};
 pub use promtool::{
     assert_lint_clean, assert_no_parse_errors, promtool_check_metrics, PromtoolResult,
@@ -71,3 +74,15 @@ pub use pushgateway::{family_values, find_group, Pushgateway, PUSHGATEWAY_BIN_EN
 
 /// One series: its labels and its value.
 pub type Sample = (BTreeMap<String, String>, f64);
+
+/// A JSON object of label names to string values (Prometheus and Pushgateway API answers)
+/// as a map; anything else is an empty map.
+pub(crate) fn json_labels(v: &serde_json::Value) -> BTreeMap<String, String> {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
