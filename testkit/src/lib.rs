@@ -57,6 +57,7 @@ use std::collections::BTreeMap;
 
 pub mod fake;
 pub mod http;
+pub mod oracle;
 mod peer;
 mod poll;
 mod prometheus;
