@@ -55,6 +55,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod exposition;
 pub mod fake;
 pub mod http;
 pub mod oracle;
