@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::http;
 use crate::peer::{find_binary, peer_accessors, tail, Peer, Spec, TempDir};
-use crate::poll::poll_every;
+use crate::polling::poll_every;
 use crate::{json_labels, Pushgateway, Sample};
 
 /// Environment variable naming the prometheus binary to use instead of
@@ -190,16 +190,9 @@ impl Prometheus {
             self.url(),
             http::encode_component(promql)
         );
-        let resp = http::get(&url).map_err(|e| format!("GET {url}: {e}"))?;
-        let json = resp.json().map_err(|e| {
-            format!(
-                "status {}, invalid JSON ({e}): {}",
-                resp.status,
-                resp.text()
-            )
-        })?;
-        if resp.status != 200 || json["status"] != "success" {
-            return Err(format!("status {}: {json}", resp.status));
+        let (status, json) = get_json(&url)?;
+        if status != 200 || json["status"] != "success" {
+            return Err(format!("status {status}: {json}"));
         }
         parse_query_data(&json["data"])
     }
@@ -248,14 +241,7 @@ impl Prometheus {
 
     fn try_targets(&self) -> Result<Vec<TargetHealth>, String> {
         let url = format!("{}/api/v1/targets?state=active", self.url());
-        let resp = http::get(&url).map_err(|e| format!("GET {url}: {e}"))?;
-        let json = resp.json().map_err(|e| {
-            format!(
-                "status {}, invalid JSON ({e}): {}",
-                resp.status,
-                resp.text()
-            )
-        })?;
+        let (_, json) = get_json(&url)?;
         let active = json["data"]["activeTargets"]
             .as_array()
             .ok_or_else(|| format!("no data.activeTargets in {json}"))?;
@@ -298,6 +284,19 @@ impl Prometheus {
 
 /// How often [`Prometheus::wait_for`] asks again.
 const WAIT_INTERVAL: Duration = Duration::from_millis(200);
+
+/// `GET url`: the status and the body as JSON.
+fn get_json(url: &str) -> Result<(u16, Value), String> {
+    let resp = http::get(url).map_err(|e| format!("GET {url}: {e}"))?;
+    let json = resp.json().map_err(|e| {
+        format!(
+            "status {}, invalid JSON ({e}): {}",
+            resp.status,
+            resp.text()
+        )
+    })?;
+    Ok((resp.status, json))
+}
 
 /// YAML single-quoted scalar.
 fn quote(s: &str) -> String {
