@@ -200,6 +200,9 @@ fn read_response<R: BufRead>(mut r: R, head_only: bool) -> io::Result<Response> 
     })
 }
 
+/// Header (name, value) pairs in the order received.
+pub(crate) type Headers = Vec<(String, String)>;
+
 /// The first header called `name` (case-insensitive) in `headers`.
 pub(crate) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
@@ -210,9 +213,7 @@ pub(crate) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Op
 
 /// Reads a message head: the start line (without its line end) and the headers, up to and
 /// including the empty line. `None` when the peer closed before sending a byte.
-pub(crate) fn read_head<R: BufRead>(
-    r: &mut R,
-) -> io::Result<Option<(String, Vec<(String, String)>)>> {
+pub(crate) fn read_head<R: BufRead>(r: &mut R) -> io::Result<Option<(String, Headers)>> {
     let mut line = String::new();
     if r.read_line(&mut line)? == 0 {
         return Ok(None);
