@@ -331,8 +331,9 @@ impl RowTable {
                 return;
             }
         }
+        // Through `RowEntry::record`, not the cell: another thread may have taken the last free
+        // row since the check above, so this can be the overflow row, and its hit must count.
         self.resolve_hashed(tags, hash)
-            .cell
             .record(value, self.bounds(), att);
     }
 
@@ -534,5 +535,52 @@ mod tests {
             .unwrap();
         assert_eq!(over.data, AggregationData::Count(6));
         assert_eq!(t.overflowed(), 6);
+    }
+
+    /// Total and overflow-row count of a count table.
+    fn counts(t: &RowTable) -> (u64, u64) {
+        let rows = t.snapshot();
+        let count = |r: &Row| match r.data {
+            AggregationData::Count(c) => c,
+            _ => 0,
+        };
+        let over = rows
+            .iter()
+            .filter(|r| r.tag_values[0].as_str() == OVERFLOW_TAG_VALUE)
+            .map(count)
+            .sum();
+        (rows.iter().map(count).sum(), over)
+    }
+
+    #[test]
+    fn an_overflow_hit_after_a_race_past_the_limit_is_counted() {
+        // Limit 1: every thread that passes the read-locked limit check before the first row
+        // exists finds the table full under the write lock and records into the overflow row.
+        // That hit used to bypass the overflow counter.
+        const THREADS: usize = 4;
+        let tags: Vec<TagMap> = (0..THREADS)
+            .map(|i| TagMap::from_pairs(&[("a", &i.to_string())]).unwrap())
+            .collect();
+        for round in 0..300 {
+            let t = table(Aggregation::Count, MeasureKind::Int64, 1);
+            let start = std::sync::Barrier::new(THREADS);
+            std::thread::scope(|s| {
+                for tm in &tags {
+                    let (t, start) = (&t, &start);
+                    s.spawn(move || {
+                        start.wait();
+                        t.record(tm, MeasureValue::Int(1), None);
+                    });
+                }
+            });
+            let (total, over) = counts(&t);
+            assert_eq!(total, THREADS as u64, "round {round}");
+            assert_eq!(
+                over,
+                THREADS as u64 - 1,
+                "round {round}: one row, the rest overflow"
+            );
+            assert_eq!(t.overflowed(), over, "round {round}");
+        }
     }
 }
