@@ -3,7 +3,11 @@
 //! A recording finds its row under a read lock, by the hash of its tag map projected onto the
 //! view's columns, comparing borrowed values: no allocation, no global lock. Only a new row takes
 //! the write lock (re-checking first). Each row's value lives in lock-free atomics, except a
-//! distribution, whose Welford update needs a short per-row mutex.
+//! distribution, whose Welford update needs a short per-row spin lock.
+//!
+//! Inside that spin lock nothing allocates, frees or reads the clock: a recording with
+//! attachments reads the clock and shares the attachments (a reference count) before locking, and
+//! frees the exemplar it replaces after unlocking.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -182,9 +186,48 @@ fn record_dist(
     if let Some(bounds) = bounds {
         let v = value.as_f64();
         let bucket = bounds.bucket_of(v);
-        let mut d = d.lock();
-        d.add(v, bucket, att);
+        match att {
+            Some(att) if !att.is_empty() => record_exemplar(d, v, bucket, bounds.buckets(), att),
+            _ => d.lock().add(v, bucket),
+        }
     }
+}
+
+/// A distribution recording with attachments: it also becomes its bucket's exemplar.
+///
+/// Everything that may allocate, free or read the clock happens outside the spin lock: the
+/// timestamp is taken and the attachments shared (a reference count, not a copy) before locking,
+/// the row's exemplar slots (created on its first recording with attachments) are allocated
+/// unlocked, and the exemplar this one replaces is dropped after unlocking.
+#[inline(never)]
+fn record_exemplar(d: &DistLock, v: f64, bucket: usize, buckets: usize, att: &Attachments) {
+    let exemplar = Exemplar {
+        value: v,
+        timestamp: SystemTime::now(),
+        attachments: att.clone(),
+    };
+    let mut slots: Option<Box<[Option<Exemplar>]>> = None;
+    let replaced = loop {
+        let mut d = d.lock();
+        if d.exemplars.is_none() {
+            match slots.take() {
+                Some(s) => d.exemplars = Some(s),
+                None => {
+                    drop(d);
+                    slots = Some((0..buckets).map(|_| None).collect());
+                    continue;
+                }
+            }
+        }
+        d.add(v, bucket);
+        break match d.exemplars.as_deref_mut().and_then(|e| e.get_mut(bucket)) {
+            Some(slot) => slot.replace(exemplar),
+            None => Some(exemplar),
+        };
+    };
+    // Freed unlocked: the replaced exemplar, and slots another recording installed first.
+    drop(replaced);
+    drop(slots);
 }
 
 fn unreachable_bounds() -> Bounds {
@@ -206,7 +249,7 @@ fn int_of(v: MeasureValue) -> i64 {
 impl DistState {
     /// OpenCensus Go's `DistributionData.addSample`, in the same order of float operations.
     #[inline]
-    fn add(&mut self, v: f64, bucket: usize, att: Option<&Attachments>) {
+    fn add(&mut self, v: f64, bucket: usize) {
         if v < self.min {
             self.min = v;
         }
@@ -216,17 +259,6 @@ impl DistState {
         self.count += 1;
         if let Some(b) = self.buckets.get_mut(bucket) {
             *b += 1;
-        }
-        if let Some(att) = att.filter(|a| !a.is_empty()) {
-            let n = self.buckets.len();
-            let ex = self.exemplars.get_or_insert_with(|| vec![None; n].into());
-            if let Some(slot) = ex.get_mut(bucket) {
-                *slot = Some(Exemplar {
-                    value: v,
-                    timestamp: SystemTime::now(),
-                    attachments: att.clone(),
-                });
-            }
         }
         if self.count == 1 {
             self.mean = v;
@@ -582,5 +614,29 @@ mod tests {
             );
             assert_eq!(t.overflowed(), over, "round {round}");
         }
+    }
+
+    #[test]
+    fn an_exemplar_shares_the_recorded_attachments() {
+        let t = table(
+            Aggregation::distribution(&[10.0]).unwrap(),
+            MeasureKind::Float64,
+            10,
+        );
+        let tags = TagMap::new();
+        let att = Attachments::new().with("trace_id", "1");
+        t.record(&tags, MeasureValue::Float(1.0), Some(&att));
+        let before = SystemTime::now();
+        t.record(&tags, MeasureValue::Float(20.0), Some(&att));
+        let AggregationData::Distribution(d) = &t.snapshot()[0].data else {
+            panic!()
+        };
+        for ex in d.exemplars.iter().map(|e| e.as_ref().unwrap()) {
+            assert!(ex.attachments.shares_map_with(&att), "{ex:?}");
+        }
+        let latest = d.exemplars[1].as_ref().unwrap();
+        assert_eq!(latest.value, 20.0);
+        assert!(latest.timestamp >= before);
+        assert_eq!((d.count, d.bucket_counts.as_slice()), (2, &[1, 1][..]));
     }
 }
