@@ -5,9 +5,11 @@
 //! the write lock (re-checking first). Each row's value lives in lock-free atomics, except a
 //! distribution, whose Welford update needs a short per-row spin lock.
 //!
-//! Inside that spin lock nothing allocates, frees or reads the clock: a recording with
+//! Inside that spin lock nothing allocates, frees, reads the clock or can panic: a recording with
 //! attachments reads the clock and shares the attachments (a reference count) before locking, and
-//! frees the exemplar it replaces after unlocking.
+//! frees the exemplar it replaces after unlocking; a snapshot copies the row into buffers sized
+//! before locking and builds its [`Row`] after unlocking. Another thread spinning on the row
+//! waits only for arithmetic and copies.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -151,26 +153,45 @@ impl Cell {
             Cell::LastFloat(l) => {
                 AggregationData::LastValue(MeasureValue::Float(f64::from_bits(l.load(Relaxed))))
             }
-            Cell::Dist(d) => {
-                let d = d.lock();
-                AggregationData::Distribution(DistributionData {
-                    count: d.count,
-                    mean: d.mean,
-                    sum_of_squared_dev: d.ssd,
-                    min: d.min,
-                    max: d.max,
-                    bounds: bounds.cloned().unwrap_or_else(|| {
-                        Bounds::new(&[]).unwrap_or_else(|_| unreachable_bounds())
-                    }),
-                    bucket_counts: d.buckets.to_vec(),
-                    exemplars: d
-                        .exemplars
-                        .as_deref()
-                        .map(<[_]>::to_vec)
-                        .unwrap_or_default(),
-                })
-            }
+            Cell::Dist(d) => AggregationData::Distribution(snapshot_dist(d, bounds)),
         }
+    }
+}
+
+/// Copies a distribution row. The buffers are sized before locking, so the lock is held only
+/// for plain copies and reference-count increments (an exemplar's attachments are shared).
+fn snapshot_dist(d: &DistLock, bounds: Option<&Bounds>) -> DistributionData {
+    let bounds = bounds
+        .cloned()
+        .unwrap_or_else(|| Bounds::new(&[]).unwrap_or_else(|_| unreachable_bounds()));
+    // The row's bucket and exemplar arrays were sized from these same bounds.
+    let n = bounds.buckets();
+    let mut bucket_counts = Vec::with_capacity(n);
+    let mut exemplars: Vec<Option<Exemplar>> = Vec::new();
+    loop {
+        let d = d.lock();
+        if d.exemplars.is_some() && exemplars.capacity() < n {
+            // Exemplar slots appeared since (or before) we looked: size the buffer unlocked.
+            drop(d);
+            exemplars = Vec::with_capacity(n);
+            continue;
+        }
+        bucket_counts.extend_from_slice(&d.buckets);
+        if let Some(ex) = d.exemplars.as_deref() {
+            exemplars.extend(ex.iter().cloned());
+        }
+        let (count, mean, sum_of_squared_dev, min, max) = (d.count, d.mean, d.ssd, d.min, d.max);
+        drop(d);
+        return DistributionData {
+            count,
+            mean,
+            sum_of_squared_dev,
+            min,
+            max,
+            bounds,
+            bucket_counts,
+            exemplars,
+        };
     }
 }
 
@@ -442,13 +463,21 @@ impl RowTable {
 
     /// Copies every row out (row locks are held only while copying).
     pub(crate) fn snapshot(&self) -> Vec<Row> {
-        let entries: Vec<Arc<RowEntry>> = {
+        // The list of rows is sized outside the read lock, so a new row's writer never waits for
+        // an allocation (retried if rows were added meanwhile; at most `limit` of them).
+        let mut entries: Vec<Arc<RowEntry>> = Vec::new();
+        loop {
             let rows = self.rows.read().unwrap_or_else(|e| e.into_inner());
-            rows.iter()
-                .cloned()
-                .chain(self.overflow.get().cloned())
-                .collect()
-        };
+            let needed = rows.len() + 1;
+            if entries.capacity() < needed {
+                drop(rows);
+                entries = Vec::with_capacity(needed + needed / 8);
+                continue;
+            }
+            entries.extend(rows.iter().cloned());
+            break;
+        }
+        entries.extend(self.overflow.get().cloned());
         entries
             .iter()
             .map(|e| Row {
