@@ -8,10 +8,40 @@
 //! thread-local access, one load of the meter's generation, a comparison of the key, then the
 //! add on each row.
 //!
-//! Correctness: a slot is valid only while its meter's generation (bumped by every register and
-//! unregister) is unchanged, so a hit always records into the current views' rows. Rows are
-//! never removed from a live view, so a cached row stays the row of its tags. A slot may keep the
-//! rows of an unregistered view alive until the slot is reused or the thread ends.
+//! # When a slot is valid
+//!
+//! A slot is the answer to "which rows does recording `measure` with `tags` into `meter` update?"
+//! and is used only when all four parts of its key match the recording's:
+//!
+//! - **Meter id** (`MeterInner::id`): taken from a process-wide counter, so no two meters, live
+//!   or dropped, ever share one. A slot of a dropped meter is never hit again; it only waits to
+//!   be overwritten.
+//! - **Measure address** (`&MeasureInner` as a number): an identity because the measure registry
+//!   (`measure.rs`) keeps every measure alive until the process ends, so an address is never
+//!   reused for another measure. (Even if it were, the generation would keep a stale slot from
+//!   doing harm: a measure with a view in this meter is kept alive by that view, so it can be
+//!   freed only after an unregister bumped the generation, and a slot for a measure without views
+//!   here holds no rows. If measures ever become removable, still key this by an id.)
+//! - **Generation** of the meter (`MeterInner::generation`): bumped by every register and
+//!   unregister, *after* the measure's view list is updated. [`record`] loads it (Acquire)
+//!   *before* [`fill`] loads the view list, so a slot filled at generation `g` holds the rows of
+//!   views at least as new as `g`, and any later view change makes the slot stale. A hit thus
+//!   always records into the current views' rows. The row limit needs no key part: it applies to
+//!   views registered later, which bumps the generation.
+//! - **Tag map**, compared in full (`TagMap::eq`: the same allocation, or an equal precomputed hash
+//!   and equal tags): two different maps never share a slot. The set index mixes the map's hash,
+//!   the measure address and the meter id, and only chooses where to look.
+//!
+//! Given a valid key the rows stay right: rows are never removed from a live view, and a row
+//! keeps its tag values, so a cached row stays the row of its tags (or the view's overflow row,
+//! which counts its hits itself). A slot may keep the rows of an unregistered view alive until
+//! the slot is reused or the thread ends; once the generation has moved, no hit records into them
+//! (a recording racing the unregister itself may, as on the uncached path).
+//!
+//! The cache is a `RefCell` in a thread-local: a recording made while the cache is borrowed
+//! (re-entered, e.g. from a tracing subscriber while a miss logs the overflow warning) or after
+//! the thread-local is torn down (a thread-local destructor that records) gets `false` and takes
+//! the uncached path.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -140,4 +170,30 @@ fn fill(
         tags: tags.clone(),
         rows,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Int64Measure, Meter};
+
+    /// The slot key relies on these two facts (see the module docs); this test fails when
+    /// either stops being true.
+    #[test]
+    fn meter_ids_and_measure_addresses_are_never_reused() {
+        let first = Meter::new();
+        let id = first.inner.id;
+        drop(first);
+        assert!(Meter::new().inner.id > id, "meter ids only grow");
+
+        let m = Int64Measure::new("row_cache.test/identity", "", "1").unwrap();
+        let addr = std::sync::Arc::as_ptr(&m.inner) as usize;
+        drop(m);
+        // Every handle is dropped, but the registry keeps the measure (and its address).
+        let again = Int64Measure::new("row_cache.test/identity", "", "1").unwrap();
+        assert_eq!(std::sync::Arc::as_ptr(&again.inner) as usize, addr);
+        assert!(
+            std::sync::Arc::strong_count(&again.inner) >= 2,
+            "the registry holds it"
+        );
+    }
 }

@@ -13,14 +13,20 @@ use crate::value::MeasureValue;
 ///
 /// Well-known keys (OpenCensus spec): `trace_id`, `span_id`, `tag:KEY`.
 ///
+/// Cheap to clone: the pairs are shared behind one reference count, so keeping an exemplar costs
+/// a reference-count increment, not a copy of the map. Empty attachments allocate nothing.
+///
 /// ```
 /// use census_sdk::Attachments;
 /// let a = Attachments::new().with("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736");
 /// assert_eq!(a.get("trace_id"), Some("4bf92f3577b34da6a3ce929d0e0e4736"));
 /// assert!(!a.is_empty());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Attachments(BTreeMap<String, String>);
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Attachments(
+    /// `None` when empty; `Some` always holds at least one pair, so the derived equality holds.
+    Option<Arc<BTreeMap<String, String>>>,
+);
 
 impl Attachments {
     /// No attachments.
@@ -29,20 +35,49 @@ impl Attachments {
     }
     /// Adds (or replaces) an attachment.
     pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.insert(key.into(), value.into());
+        Arc::make_mut(self.0.get_or_insert_with(Default::default)).insert(key.into(), value.into());
         self
     }
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(String::as_str)
+        self.0.as_ref()?.get(key).map(String::as_str)
     }
     /// The attachments, sorted by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.0
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
     }
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.is_none()
+    }
+    /// True when both share one map (a clone of the other): the record path keeps exemplars
+    /// this way, and its tests check it.
+    #[cfg(test)]
+    pub(crate) fn shares_map_with(&self, other: &Attachments) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Attachments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Attachments")
+            .field(&DebugPairs(self))
+            .finish()
+    }
+}
+
+/// Prints the pairs as a map, as the derived `Debug` of the former `BTreeMap` field did.
+struct DebugPairs<'a>(&'a Attachments);
+
+impl std::fmt::Debug for DebugPairs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.0.iter()).finish()
     }
 }
 

@@ -3,7 +3,13 @@
 //! A recording finds its row under a read lock, by the hash of its tag map projected onto the
 //! view's columns, comparing borrowed values: no allocation, no global lock. Only a new row takes
 //! the write lock (re-checking first). Each row's value lives in lock-free atomics, except a
-//! distribution, whose Welford update needs a short per-row mutex.
+//! distribution, whose Welford update needs a short per-row spin lock.
+//!
+//! Inside that spin lock nothing allocates, frees, reads the clock or can panic: a recording with
+//! attachments reads the clock and shares the attachments (a reference count) before locking, and
+//! frees the exemplar it replaces after unlocking; a snapshot copies the row into buffers sized
+//! before locking and builds its [`Row`] after unlocking. Another thread spinning on the row
+//! waits only for arithmetic and copies.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -146,26 +152,45 @@ impl Cell {
             Cell::LastFloat(l) => {
                 AggregationData::LastValue(MeasureValue::Float(f64::from_bits(l.load(Relaxed))))
             }
-            Cell::Dist(d) => {
-                let d = d.lock();
-                AggregationData::Distribution(DistributionData {
-                    count: d.count,
-                    mean: d.mean,
-                    sum_of_squared_dev: d.ssd,
-                    min: d.min,
-                    max: d.max,
-                    bounds: bounds.cloned().unwrap_or_else(|| {
-                        Bounds::new(&[]).unwrap_or_else(|_| unreachable_bounds())
-                    }),
-                    bucket_counts: d.buckets.to_vec(),
-                    exemplars: d
-                        .exemplars
-                        .as_deref()
-                        .map(<[_]>::to_vec)
-                        .unwrap_or_default(),
-                })
-            }
+            Cell::Dist(d) => AggregationData::Distribution(snapshot_dist(d, bounds)),
         }
+    }
+}
+
+/// Copies a distribution row. The buffers are sized before locking, so the lock is held only
+/// for plain copies and reference-count increments (an exemplar's attachments are shared).
+fn snapshot_dist(d: &DistLock, bounds: Option<&Bounds>) -> DistributionData {
+    let bounds = bounds
+        .cloned()
+        .unwrap_or_else(|| Bounds::new(&[]).unwrap_or_else(|_| unreachable_bounds()));
+    // The row's bucket and exemplar arrays were sized from these same bounds.
+    let n = bounds.buckets();
+    let mut bucket_counts = Vec::with_capacity(n);
+    let mut exemplars: Vec<Option<Exemplar>> = Vec::new();
+    loop {
+        let d = d.lock();
+        if d.exemplars.is_some() && exemplars.capacity() < n {
+            // Exemplar slots appeared since (or before) we looked: size the buffer unlocked.
+            drop(d);
+            exemplars = Vec::with_capacity(n);
+            continue;
+        }
+        bucket_counts.extend_from_slice(&d.buckets);
+        if let Some(ex) = d.exemplars.as_deref() {
+            exemplars.extend(ex.iter().cloned());
+        }
+        let (count, mean, sum_of_squared_dev, min, max) = (d.count, d.mean, d.ssd, d.min, d.max);
+        drop(d);
+        return DistributionData {
+            count,
+            mean,
+            sum_of_squared_dev,
+            min,
+            max,
+            bounds,
+            bucket_counts,
+            exemplars,
+        };
     }
 }
 
@@ -181,9 +206,48 @@ fn record_dist(
     if let Some(bounds) = bounds {
         let v = value.as_f64();
         let bucket = bounds.bucket_of(v);
-        let mut d = d.lock();
-        d.add(v, bucket, att);
+        match att {
+            Some(att) if !att.is_empty() => record_exemplar(d, v, bucket, bounds.buckets(), att),
+            _ => d.lock().add(v, bucket),
+        }
     }
+}
+
+/// A distribution recording with attachments: it also becomes its bucket's exemplar.
+///
+/// Everything that may allocate, free or read the clock happens outside the spin lock: the
+/// timestamp is taken and the attachments shared (a reference count, not a copy) before locking,
+/// the row's exemplar slots (created on its first recording with attachments) are allocated
+/// unlocked, and the exemplar this one replaces is dropped after unlocking.
+#[inline(never)]
+fn record_exemplar(d: &DistLock, v: f64, bucket: usize, buckets: usize, att: &Attachments) {
+    let exemplar = Exemplar {
+        value: v,
+        timestamp: SystemTime::now(),
+        attachments: att.clone(),
+    };
+    let mut slots: Option<Box<[Option<Exemplar>]>> = None;
+    let replaced = loop {
+        let mut d = d.lock();
+        if d.exemplars.is_none() {
+            match slots.take() {
+                Some(s) => d.exemplars = Some(s),
+                None => {
+                    drop(d);
+                    slots = Some((0..buckets).map(|_| None).collect());
+                    continue;
+                }
+            }
+        }
+        d.add(v, bucket);
+        break match d.exemplars.as_deref_mut().and_then(|e| e.get_mut(bucket)) {
+            Some(slot) => slot.replace(exemplar),
+            None => Some(exemplar),
+        };
+    };
+    // Freed unlocked: the replaced exemplar, and slots another recording installed first.
+    drop(replaced);
+    drop(slots);
 }
 
 fn unreachable_bounds() -> Bounds {
@@ -205,7 +269,7 @@ fn int_of(v: MeasureValue) -> i64 {
 impl DistState {
     /// OpenCensus Go's `DistributionData.addSample`, in the same order of float operations.
     #[inline]
-    fn add(&mut self, v: f64, bucket: usize, att: Option<&Attachments>) {
+    fn add(&mut self, v: f64, bucket: usize) {
         if v < self.min {
             self.min = v;
         }
@@ -215,17 +279,6 @@ impl DistState {
         self.count += 1;
         if let Some(b) = self.buckets.get_mut(bucket) {
             *b += 1;
-        }
-        if let Some(att) = att.filter(|a| !a.is_empty()) {
-            let n = self.buckets.len();
-            let ex = self.exemplars.get_or_insert_with(|| vec![None; n].into());
-            if let Some(slot) = ex.get_mut(bucket) {
-                *slot = Some(Exemplar {
-                    value: v,
-                    timestamp: SystemTime::now(),
-                    attachments: att.clone(),
-                });
-            }
         }
         if self.count == 1 {
             self.mean = v;
@@ -330,8 +383,9 @@ impl RowTable {
                 return;
             }
         }
+        // Through `RowEntry::record`, not the cell: another thread may have taken the last free
+        // row since the check above, so this can be the overflow row, and its hit must count.
         self.resolve_hashed(tags, hash)
-            .cell
             .record(value, self.bounds(), att);
     }
 
@@ -408,13 +462,21 @@ impl RowTable {
 
     /// Copies every row out (row locks are held only while copying).
     pub(crate) fn snapshot(&self) -> Vec<Row> {
-        let entries: Vec<Arc<RowEntry>> = {
+        // The list of rows is sized outside the read lock, so a new row's writer never waits for
+        // an allocation (retried if rows were added meanwhile; at most `limit` of them).
+        let mut entries: Vec<Arc<RowEntry>> = Vec::new();
+        loop {
             let rows = self.rows.read().unwrap_or_else(|e| e.into_inner());
-            rows.iter()
-                .cloned()
-                .chain(self.overflow.get().cloned())
-                .collect()
-        };
+            let needed = rows.len() + 1;
+            if entries.capacity() < needed {
+                drop(rows);
+                entries = Vec::with_capacity(needed + needed / 8);
+                continue;
+            }
+            entries.extend(rows.iter().cloned());
+            break;
+        }
+        entries.extend(self.overflow.get().cloned());
         entries
             .iter()
             .map(|e| Row {
@@ -533,5 +595,76 @@ mod tests {
             .unwrap();
         assert_eq!(over.data, AggregationData::Count(6));
         assert_eq!(t.overflowed(), 6);
+    }
+
+    /// Total and overflow-row count of a count table.
+    fn counts(t: &RowTable) -> (u64, u64) {
+        let rows = t.snapshot();
+        let count = |r: &Row| match r.data {
+            AggregationData::Count(c) => c,
+            _ => 0,
+        };
+        let over = rows
+            .iter()
+            .filter(|r| r.tag_values[0].as_str() == OVERFLOW_TAG_VALUE)
+            .map(count)
+            .sum();
+        (rows.iter().map(count).sum(), over)
+    }
+
+    #[test]
+    fn an_overflow_hit_after_a_race_past_the_limit_is_counted() {
+        // Limit 1: every thread that passes the read-locked limit check before the first row
+        // exists finds the table full under the write lock and records into the overflow row.
+        // That hit used to bypass the overflow counter.
+        const THREADS: usize = 4;
+        let tags: Vec<TagMap> = (0..THREADS)
+            .map(|i| TagMap::from_pairs(&[("a", &i.to_string())]).unwrap())
+            .collect();
+        for round in 0..300 {
+            let t = table(Aggregation::Count, MeasureKind::Int64, 1);
+            let start = std::sync::Barrier::new(THREADS);
+            std::thread::scope(|s| {
+                for tm in &tags {
+                    let (t, start) = (&t, &start);
+                    s.spawn(move || {
+                        start.wait();
+                        t.record(tm, MeasureValue::Int(1), None);
+                    });
+                }
+            });
+            let (total, over) = counts(&t);
+            assert_eq!(total, THREADS as u64, "round {round}");
+            assert_eq!(
+                over,
+                THREADS as u64 - 1,
+                "round {round}: one row, the rest overflow"
+            );
+            assert_eq!(t.overflowed(), over, "round {round}");
+        }
+    }
+
+    #[test]
+    fn an_exemplar_shares_the_recorded_attachments() {
+        let t = table(
+            Aggregation::distribution(&[10.0]).unwrap(),
+            MeasureKind::Float64,
+            10,
+        );
+        let tags = TagMap::new();
+        let att = Attachments::new().with("trace_id", "1");
+        t.record(&tags, MeasureValue::Float(1.0), Some(&att));
+        let before = SystemTime::now();
+        t.record(&tags, MeasureValue::Float(20.0), Some(&att));
+        let AggregationData::Distribution(d) = &t.snapshot()[0].data else {
+            panic!()
+        };
+        for ex in d.exemplars.iter().map(|e| e.as_ref().unwrap()) {
+            assert!(ex.attachments.shares_map_with(&att), "{ex:?}");
+        }
+        let latest = d.exemplars[1].as_ref().unwrap();
+        assert_eq!(latest.value, 20.0);
+        assert!(latest.timestamp >= before);
+        assert_eq!((d.count, d.bucket_counts.as_slice()), (2, &[1, 1][..]));
     }
 }
