@@ -69,21 +69,3 @@ impl Method {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Read as _;
-
-    #[test]
-    fn gzip_round_trips() {
-        let body = b"# TYPE x counter\nx 1\n".repeat(100);
-        let z = gzip(&body);
-        assert!(z.len() < body.len());
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&z[..])
-            .read_to_end(&mut out)
-            .unwrap();
-        assert_eq!(out, body);
-    }
-}
