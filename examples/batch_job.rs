@@ -64,7 +64,7 @@ fn main() -> ExitCode {
         census::record_with_tags(&tags, &[rows.m(n)]);
         census::record_with_tags(&tags, &[seconds.m(t0.elapsed().as_secs_f64())]);
     }
-    if let Some(url) = guard.prometheus_url() {
+    if let Some(url) = guard.url("prometheus") {
         println!("batch_job: done; serving {url} until Ctrl-C");
         loop {
             std::thread::park();

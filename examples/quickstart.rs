@@ -96,7 +96,7 @@ fn main() -> ExitCode {
         );
         i += 1;
         if i == 1 {
-            match guard.prometheus_url() {
+            match guard.url("prometheus") {
                 Some(url) => println!("census quickstart: serving {url} (Ctrl-C to stop)"),
                 None => println!("census quickstart: recording (Ctrl-C to stop)"),
             }
@@ -105,9 +105,9 @@ fn main() -> ExitCode {
         std::thread::sleep(Duration::from_millis(100));
     }
     println!("census quickstart: recorded {i} requests");
-    if guard.prometheus_url().is_some() {
+    if guard.url("prometheus").is_some() {
         loop {
-            std::thread::park(); // serve until Ctrl-C: the signal handler flushes and exits
+            std::thread::park(); // serve until Ctrl-C (pull only: no handler, the signal ends it)
         }
     }
     match guard.finish() {

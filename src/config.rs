@@ -210,7 +210,9 @@ pub struct ExporterConfig {
     pub push_timeout: Option<Duration>,
     /// Print the push body to stdout instead of sending it (ocpush's `isTest`).
     pub push_print: Option<bool>,
-    /// Flush every exporter on SIGTERM/SIGINT, then exit as the signal would (default on).
+    /// With a push-style exporter (pushgateway, stdout) configured: finish it on SIGTERM/SIGINT,
+    /// then exit as the signal would (default on). A pull-only configuration never installs a
+    /// signal handler.
     pub signal_handling: Option<bool>,
     defaults: Defaults,
 }
@@ -352,8 +354,9 @@ impl ExporterConfig {
         Ok(self)
     }
 
-    /// Turns SIGTERM/SIGINT handling on or off (on by default; turn it off when the app
-    /// handles signals itself and drops the guard on its way out).
+    /// Turns SIGTERM/SIGINT handling for push-style exporters on or off (on by default; turn it
+    /// off when the app handles signals itself and drops the guard on its way out). Pull-only
+    /// configurations get no handler either way.
     pub fn with_signal_handling(mut self, on: bool) -> Self {
         self.signal_handling = Some(on);
         self

@@ -16,7 +16,12 @@ pub mod config;
 pub mod startup;
 pub mod stdout;
 
-pub use startup::{exporter_from_env, ExporterGuard, StartError};
+pub use startup::{exporter_from_env, StartError};
+
+/// The transport-neutral parts of push exporters (worker, retry, exit hook, print sink, …).
+pub use census_export as export;
+/// The one guard type of every exporter: what [`exporter_from_env`] returns.
+pub use census_export::ExportGuard;
 
 pub use census_sdk as sdk;
 pub use census_sdk::*;

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use census_pushgateway::{Format, Pushgateway, Retry};
+use census_pushgateway::{Format, Method, Pushgateway, Retry};
 use census_sdk::{Aggregation, Int64Measure, Meter, TagKey, TagMap, View};
 use census_testkit::Pushgateway as Gateway;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -95,7 +95,7 @@ fn bench(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter_batched(
                 || (),
-                |()| pg.push_blocking().unwrap(),
+                |()| pg.push_blocking(Method::Put).unwrap(),
                 BatchSize::PerIteration,
             )
         });

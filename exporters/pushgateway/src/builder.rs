@@ -1,18 +1,21 @@
 //! See [`PushgatewayBuilder`] for details.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use census_export::http::HttpSettings;
+use census_export::{exit, Clock, Finish, PrintSink, Retrier, Retry, Schedule, Worker};
 use census_prometheus::{ConfigError, ExpositionOptions};
 use census_sdk::Meter;
 
+use crate::body::BodyEncoder;
 use crate::error::BuildError;
-use crate::exporter::{Pushgateway, Settings};
+use crate::exporter::{Pushgateway, Shared};
 use crate::format::{Format, Method};
 use crate::grouping::GroupingKey;
-use crate::retry::Retry;
-use crate::transport::{Auth, ClientSettings, SharedWriter};
+use crate::outcome::Outcome;
+use crate::send::{Config, Push, Sink};
 
 /// The default overall deadline of one push, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,6 +41,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// # pg.discard();
 /// ```
 #[must_use]
+#[derive(Debug, Default)]
 pub struct PushgatewayBuilder {
     url: String,
     job: String,
@@ -45,38 +49,19 @@ pub struct PushgatewayBuilder {
     options: ExpositionOptions,
     option_error: Option<ConfigError>,
     meter: Option<Meter>,
-    timeout: Duration,
+    timeout: Option<Duration>,
     retry: Retry,
-    basic: Option<(String, String)>,
-    bearer: Option<String>,
-    headers: Vec<(String, String)>,
-    root_certs_pem: Vec<Vec<u8>>,
+    /// Credentials, headers and CA roots; Debug redacts the secrets.
+    http: HttpSettings,
     format: Format,
     gzip: bool,
     method: Method,
     interval: Option<Duration>,
+    clock: Clock,
     delete_on_shutdown: bool,
     outcome_metrics: bool,
     handle_signals: bool,
-    print: Option<SharedWriter>,
-}
-
-impl std::fmt::Debug for PushgatewayBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PushgatewayBuilder")
-            .field("url", &self.url)
-            .field("job", &self.job)
-            .field("grouping", &self.grouping)
-            .field("options", &self.options)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("format", &self.format)
-            .field("gzip", &self.gzip)
-            .field("method", &self.method)
-            .field("interval", &self.interval)
-            .field("print", &self.print.is_some())
-            .finish_non_exhaustive()
-    }
+    print: Option<PrintSink>,
 }
 
 impl PushgatewayBuilder {
@@ -86,24 +71,8 @@ impl PushgatewayBuilder {
         PushgatewayBuilder {
             url: url.into(),
             job: job.into(),
-            grouping: Vec::new(),
-            options: ExpositionOptions::new(),
-            option_error: None,
-            meter: None,
-            timeout: DEFAULT_TIMEOUT,
-            retry: Retry::default(),
-            basic: None,
-            bearer: None,
-            headers: Vec::new(),
-            root_certs_pem: Vec::new(),
-            format: Format::Text,
-            gzip: false,
-            method: Method::Put,
-            interval: None,
-            delete_on_shutdown: false,
-            outcome_metrics: false,
-            handle_signals: false,
-            print: None,
+            http: HttpSettings::new(concat!("census-pushgateway/", env!("CARGO_PKG_VERSION"))),
+            ..Self::default()
         }
     }
 
@@ -169,7 +138,7 @@ impl PushgatewayBuilder {
     /// The overall deadline of one push, add, delete or flush, retries included (default
     /// [`DEFAULT_TIMEOUT`], 10 s). The final push on drop and on a signal uses it too.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
@@ -181,27 +150,27 @@ impl PushgatewayBuilder {
 
     /// Sends `Authorization: Basic …` with every request.
     pub fn with_basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
-        self.basic = Some((user.into(), password.into()));
+        self.http.basic_auth(user, password);
         self
     }
 
     /// Sends `Authorization: Bearer <token>` with every request.
     pub fn with_bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer = Some(token.into());
+        self.http.bearer(token);
         self
     }
 
     /// Sends an extra header with every request (e.g. a tenant id for a gateway behind a
     /// proxy). May be called several times.
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.http.header(name, value);
         self
     }
 
     /// Trusts the CA certificate(s) in `pem` for `https://` gateways, in addition to the
     /// platform's roots (for a gateway with a private or self-signed certificate).
     pub fn with_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.root_certs_pem.push(pem.into());
+        self.http.root_certificate_pem(pem);
         self
     }
 
@@ -217,8 +186,9 @@ impl PushgatewayBuilder {
         self
     }
 
-    /// The method of [`Pushgateway::flush`], periodic pushes and the final push (default
-    /// [`Method::Put`]).
+    /// The method of periodic pushes, of the final push and of a meter's exports (default
+    /// [`Method::Put`]; [`Method::Delete`] is refused: see
+    /// [`with_delete_on_shutdown`](Self::with_delete_on_shutdown)).
     pub fn with_method(mut self, method: Method) -> Self {
         self.method = method;
         self
@@ -229,6 +199,13 @@ impl PushgatewayBuilder {
     /// still happens on shutdown. Failures are logged through `tracing`.
     pub fn with_interval(mut self, interval: Duration) -> Self {
         self.interval = Some(interval);
+        self
+    }
+
+    /// The clock of the periodic pushes and of `job_duration_seconds` (default
+    /// [`Clock::System`]): a [`census_export::ManualClock`] lets a test move time by hand.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -252,9 +229,10 @@ impl PushgatewayBuilder {
     }
 
     /// On SIGTERM or SIGINT, marks the run failed, does the final push (bounded by the
-    /// timeout), then lets the signal terminate the process as it would have. Off by default;
-    /// leave it off when the application handles these signals itself (then call
-    /// [`Pushgateway::shutdown`] from its handler). Unix only.
+    /// timeout), then lets the signal terminate the process as it would have: census-export's
+    /// one signal thread, shared with every other exporter. Off by default; leave it off when
+    /// the application handles these signals itself (then call [`Pushgateway::shutdown`] from
+    /// its handler). The final push on `std::process::exit` needs no switch. Unix only.
     pub fn with_signal_handling(mut self, on: bool) -> Self {
         self.handle_signals = on;
         self
@@ -268,11 +246,12 @@ impl PushgatewayBuilder {
 
     /// Print mode to any writer; see [`with_print_to_stdout`](Self::with_print_to_stdout).
     pub fn with_print_to(mut self, writer: impl Write + Send + 'static) -> Self {
-        self.print = Some(Arc::new(Mutex::new(Box::new(writer))));
+        self.print = Some(PrintSink::to_writer(writer));
         self
     }
 
-    /// Checks the configuration, starts the worker thread (and the signal handler if asked).
+    /// Checks the configuration, starts the worker thread, registers the exporter with the
+    /// exit hook (final push on `std::process::exit`) and, if asked, the signal thread.
     ///
     /// # Errors
     /// A [`BuildError`] naming the bad URL, job, label, header, certificate or option; or
@@ -296,38 +275,69 @@ impl PushgatewayBuilder {
         {
             return Err(BuildError::ConstLabelIsGroupingLabel { name: name.clone() });
         }
+        if self.method == Method::Delete {
+            return Err(BuildError::DeleteAsPushMethod);
+        }
         let reserved = std::iter::once("job".to_string()).chain(key.labels().keys().cloned());
         let options = self.options.with_reserved_labels(reserved);
-        let auth = match (self.basic, self.bearer) {
-            (Some(_), Some(_)) => return Err(BuildError::ConflictingAuth),
-            (Some((user, password)), None) => Some(Auth::Basic { user, password }),
-            (None, Some(t)) => Some(Auth::Bearer(t)),
-            (None, None) => None,
+        let sink = match self.print {
+            Some(out) => Sink::Print(out),
+            None => Sink::Http {
+                client: self.http.build()?,
+                retrier: Retrier::new(self.retry),
+                format: self.format,
+                gzip: self.gzip,
+            },
         };
-        let url = format!("{base}{}", key.path());
-        Pushgateway::start(Settings {
-            url,
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let config = Arc::new(Config {
+            url: format!("{base}{}", key.path()),
             key,
             options,
+            format: self.format,
             meter: self
                 .meter
                 .unwrap_or_else(|| census_sdk::default_meter().clone()),
-            timeout: self.timeout,
-            retry: self.retry,
-            client: ClientSettings {
-                auth,
-                headers: self.headers,
-                root_certs_pem: self.root_certs_pem,
-            },
-            format: self.format,
-            gzip: self.gzip,
             method: self.method,
-            interval: self.interval.filter(|i| !i.is_zero()),
+            timeout,
             delete_on_shutdown: self.delete_on_shutdown,
-            outcome_metrics: self.outcome_metrics,
-            handle_signals: self.handle_signals,
-            print: self.print,
-        })
+            outcome: Outcome::new(self.outcome_metrics, &self.clock),
+        });
+        let push = Push {
+            config: config.clone(),
+            sink,
+            encoder: BodyEncoder::new(config.options.clone(), config.format),
+            buf: Vec::new(),
+        };
+        let schedule = self.interval.map_or_else(Schedule::never, Schedule::every);
+        let worker = Worker::spawn("census-pushgateway", push, schedule.with_clock(self.clock))?;
+        let shared = Arc::new(Shared { worker, config });
+        let on_exit: Arc<dyn Finish> = shared.clone();
+        exit::register(&on_exit);
+        let hooks = exit::install_exit_hook().and_then(|()| match self.handle_signals {
+            true => exit::install_signal_handler(),
+            false => Ok(()),
+        });
+        if let Err(e) = hooks {
+            shared.worker.discard();
+            return Err(e.into());
+        }
+        Ok(Pushgateway::new(shared))
+    }
+}
+
+impl Pushgateway {
+    /// Starts a configuration; see [`PushgatewayBuilder`].
+    pub fn builder(url: impl Into<String>, job: impl Into<String>) -> PushgatewayBuilder {
+        PushgatewayBuilder::new(url, job)
+    }
+
+    /// An exporter with every default: the default meter, text format, `PUT`, 10 s timeout.
+    ///
+    /// # Errors
+    /// As [`PushgatewayBuilder::build`].
+    pub fn from_url_and_job(url: &str, job: &str) -> Result<Self, BuildError> {
+        PushgatewayBuilder::new(url, job).build()
     }
 }
 

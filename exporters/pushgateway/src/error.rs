@@ -4,10 +4,9 @@
 
 use std::time::Duration;
 
+use census_export::http::HttpError;
+use census_export::{BoxError, SpawnError, WorkerError};
 use thiserror::Error;
-
-/// The boxed source of an error from another layer (HTTP client, TLS, encoder).
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Building a [`crate::Pushgateway`] failed: the configuration is wrong.
 #[derive(Debug, Error)]
@@ -47,23 +46,9 @@ pub enum BuildError {
         /// The clashing name.
         name: String,
     },
-    /// Both basic auth and a bearer token were configured.
-    #[error("both basic auth and a bearer token are set; the gateway accepts one Authorization header: keep one")]
-    ConflictingAuth,
-    /// An extra header has an invalid name or value.
-    #[error("invalid HTTP header {name:?}: {reason}")]
-    InvalidHeader {
-        /// The header name.
-        name: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// The custom CA certificate could not be read.
-    #[error("invalid CA certificate: {reason}; pass one or more PEM `CERTIFICATE` blocks")]
-    InvalidCertificate {
-        /// What is wrong.
-        reason: String,
-    },
+    /// `Method::Delete` was given as the method of periodic and final pushes.
+    #[error("Method::Delete cannot be the method of periodic and final pushes; use with_delete_on_shutdown(true) to delete the group at the end")]
+    DeleteAsPushMethod,
     /// The shared Prometheus naming options were rejected (namespace, constant labels).
     #[error("invalid Prometheus naming options: {source}")]
     Naming {
@@ -71,25 +56,15 @@ pub enum BuildError {
         #[source]
         source: BoxError,
     },
-    /// The TLS or HTTP client could not be built.
-    #[error("could not build the HTTP client: {source}")]
-    Client {
-        /// The client's error.
-        #[source]
-        source: BoxError,
-    },
+    /// The HTTP client settings were rejected (credentials, headers, CA certificate).
+    #[error(transparent)]
+    Http(#[from] HttpError),
     /// The worker thread or the signal thread could not be started.
-    #[error("could not start the {what}: {source}")]
-    Spawn {
-        /// Which thread or handler.
-        what: &'static str,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Spawn(#[from] SpawnError),
 }
 
-/// One push, add, delete, flush or shutdown failed.
+/// One push (PUT, POST or DELETE) or the final push failed.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum PushError {
@@ -143,13 +118,6 @@ pub enum PushError {
         /// The clashing label name.
         label: String,
     },
-    /// Encoding the view data failed.
-    #[error("could not encode the metrics: {source}")]
-    Encode {
-        /// The encoder's error.
-        #[source]
-        source: BoxError,
-    },
     /// Print mode could not write the body.
     #[error("could not write the metrics in print mode: {source}")]
     Print {
@@ -160,11 +128,9 @@ pub enum PushError {
     /// The exporter was shut down; it sends nothing more.
     #[error("the pushgateway exporter is shut down; build a new one to push again")]
     ShutDown,
-    /// The worker thread is gone (it panicked).
-    #[error(
-        "the pushgateway worker thread is gone (it panicked; see the logs); build a new exporter"
-    )]
-    WorkerGone,
+    /// The worker did not answer in time (busy with an earlier push) or is gone.
+    #[error(transparent)]
+    Worker(WorkerError),
 }
 
 impl PushError {
@@ -173,15 +139,6 @@ impl PushError {
         match self {
             PushError::Status { status, .. } => Some(*status),
             _ => None,
-        }
-    }
-
-    /// Whether another attempt may succeed (transport failures, 5xx, 429).
-    pub(crate) fn is_retryable(&self) -> bool {
-        match self {
-            PushError::Status { status, .. } => *status >= 500 || *status == 429,
-            PushError::Transport { .. } => true,
-            _ => false,
         }
     }
 }

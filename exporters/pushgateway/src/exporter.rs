@@ -1,65 +1,33 @@
 //! See [`Pushgateway`] for details.
 
-use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 use std::time::Duration;
 
-use census_prometheus::ExpositionOptions;
-use census_sdk::{ExportError, Exporter, Meter, Snapshot};
-use tokio::sync::{mpsc, oneshot};
-use tokio::time::Instant;
+use census_export::{BoxError, CallError, Ending, ExportGuard, Finish, Worker, WorkerError};
+use census_sdk::{ExportError, Exporter, Snapshot};
 
 use crate::body::BodyEncoder;
-use crate::builder::PushgatewayBuilder;
-use crate::error::{BuildError, PushError};
-use crate::format::{Format, Method, Op};
+use crate::error::PushError;
+use crate::format::Method;
 use crate::grouping::GroupingKey;
-use crate::guard::PushGuard;
-use crate::outcome::Outcome;
-use crate::retry::Retry;
-use crate::transport::{ClientSettings, Http, SharedWriter, Sink};
-use crate::worker::{self, Command, Reply, Source, Worker};
-
-/// How much longer than its deadline a blocking caller waits for the worker's answer.
-const REPLY_GRACE: Duration = Duration::from_millis(500);
-
-/// Everything [`PushgatewayBuilder::build`] checked.
-pub(crate) struct Settings {
-    pub(crate) url: String,
-    pub(crate) key: GroupingKey,
-    pub(crate) options: ExpositionOptions,
-    pub(crate) meter: Meter,
-    pub(crate) timeout: Duration,
-    pub(crate) retry: Retry,
-    pub(crate) client: ClientSettings,
-    pub(crate) format: Format,
-    pub(crate) gzip: bool,
-    pub(crate) method: Method,
-    pub(crate) interval: Option<Duration>,
-    pub(crate) delete_on_shutdown: bool,
-    pub(crate) outcome_metrics: bool,
-    pub(crate) handle_signals: bool,
-    pub(crate) print: Option<SharedWriter>,
-}
+use crate::send::{Command, Config, Push};
 
 /// A Pushgateway exporter: pushes a meter's views to one group of a Prometheus Pushgateway,
 /// and never loses the last metrics of a job that ends.
 ///
 /// Cheap to clone; every clone is a handle to the same exporter and its worker thread.
 ///
-/// - **Explicit pushes:** [`push`](Self::push) (`PUT`, replace the group),
-///   [`add`](Self::add) (`POST`, replace the families pushed),
-///   [`delete`](Self::delete) (`DELETE` the group), [`flush`](Self::flush) (the configured
-///   method); async, each with a `_blocking` twin. Errors are returned, never panicked.
+/// - **Explicit pushes:** [`push`](Self::push) with a [`Method`] (`Put` replaces the group,
+///   `Post` replaces the families pushed, `Delete` removes the group), and its blocking twin
+///   [`push_blocking`](Self::push_blocking). Errors are returned, never panicked.
 /// - **On exit:** [`shutdown`](Self::shutdown) does the final push once (later calls do
-///   nothing); [`guard`](Self::guard) returns a [`PushGuard`] that calls it on drop, also
-///   during a panic; dropping the last handle calls it too; optional SIGTERM/SIGINT handling.
-///   All are bounded by the timeout, so a dead gateway never hangs a job; failures on these
-///   paths are logged through `tracing`.
-/// - **Anywhere:** the HTTP work runs on the exporter's own thread and runtime (see the
-///   `worker` module), so every method works in a plain `fn main` and inside tokio
+///   nothing); [`guard`](Self::guard) returns census-export's [`ExportGuard`], which calls it on
+///   drop, also during a panic; dropping the last handle calls it too; `std::process::exit`
+///   calls it (census-export's exit hook); SIGTERM/SIGINT on request
+///   ([`crate::PushgatewayBuilder::with_signal_handling`]). All are bounded by the timeout, so
+///   a dead gateway never hangs a job; failures on these paths are logged through `tracing`.
+/// - **Anywhere:** the HTTP work runs on the exporter's own worker thread and runtime
+///   (census-export's `Worker`), so every method works in a plain `fn main` and inside tokio
 ///   current-thread and multi-thread runtimes.
 ///
 /// ```
@@ -83,157 +51,56 @@ pub(crate) struct Settings {
 ///     String::from_utf8(pg.body().unwrap()).unwrap(),
 ///     "# HELP db_rows_copied Rows copied\n# TYPE db_rows_copied counter\ndb_rows_copied{table=\"users\"} 42\n"
 /// );
-/// // A real job would `pg.push_blocking()?` or keep `pg.guard()` alive until it ends.
+/// // A real job would `pg.push_blocking(Method::Put)?` or keep `pg.guard()` alive until it ends.
 /// # pg.discard();
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Pushgateway {
-    pub(crate) shared: Arc<Shared>,
+    shared: Arc<Shared>,
 }
 
-/// The state every handle shares; its drop is the last handle's drop.
+/// What every handle shares: the worker and the configuration it also reads. Its drop is the
+/// last handle's drop.
+#[derive(Debug)]
 pub(crate) struct Shared {
-    tx: mpsc::UnboundedSender<Command>,
-    url: String,
-    key: GroupingKey,
-    options: ExpositionOptions,
-    format: Format,
-    meter: Meter,
-    method: Method,
-    pub(crate) timeout: Duration,
-    pub(crate) outcome: Arc<Outcome>,
-    shut_down: AtomicBool,
-    /// Held while shutting down, so concurrent shutdowns wait for the first.
-    thread: Mutex<Option<JoinHandle<()>>>,
+    pub(crate) worker: Worker<Push>,
+    pub(crate) config: Arc<Config>,
 }
 
 impl Pushgateway {
-    /// Starts a configuration; see [`PushgatewayBuilder`].
-    pub fn builder(url: impl Into<String>, job: impl Into<String>) -> PushgatewayBuilder {
-        PushgatewayBuilder::new(url, job)
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        Pushgateway { shared }
     }
 
-    /// An exporter with every default: the default meter, text format, `PUT`, 10 s timeout.
+    /// Sends a snapshot of the meter with `method` (for `Delete`: removes the group), awaiting
+    /// the answer; works in any runtime (or none).
     ///
     /// # Errors
-    /// As [`PushgatewayBuilder::build`].
-    pub fn from_url_and_job(url: &str, job: &str) -> Result<Self, BuildError> {
-        PushgatewayBuilder::new(url, job).build()
+    /// A [`PushError`]: the gateway's answer, unreachable, deadline passed, a reserved label,
+    /// shut down.
+    pub async fn push(&self, method: Method) -> Result<(), PushError> {
+        let cmd = Command { method, data: None };
+        let r = self
+            .shared
+            .worker
+            .call(cmd, self.shared.config.timeout)
+            .await;
+        r.map_err(push_error)
     }
 
-    pub(crate) fn start(s: Settings) -> Result<Self, BuildError> {
-        let sink = match s.print {
-            Some(w) => Sink::Print(w),
-            None => Sink::Http(Http::new(
-                s.url.clone(),
-                &s.client,
-                s.retry,
-                s.format,
-                s.gzip,
-            )?),
-        };
-        let outcome = Arc::new(Outcome::new(s.outcome_metrics));
-        let (tx, thread) = worker::spawn(Worker {
-            url: s.url.clone(),
-            sink,
-            encoder: BodyEncoder::new(s.options.clone(), s.format),
-            meter: s.meter.clone(),
-            outcome: outcome.clone(),
-            method: s.method,
-            gzip: s.gzip,
-            timeout: s.timeout,
-            interval: s.interval,
-            delete_on_shutdown: s.delete_on_shutdown,
-            buf: Vec::new(),
-        })?;
-        let shared = Arc::new(Shared {
-            tx,
-            url: s.url,
-            key: s.key,
-            options: s.options,
-            format: s.format,
-            meter: s.meter,
-            method: s.method,
-            timeout: s.timeout,
-            outcome,
-            shut_down: AtomicBool::new(false),
-            thread: Mutex::new(Some(thread)),
-        });
-        if s.handle_signals {
-            crate::signals::watch(&shared)?;
-        }
-        Ok(Pushgateway { shared })
-    }
-
-    /// `PUT`: replaces every metric of the group with a snapshot of the meter.
-    ///
-    /// # Errors
-    /// A [`PushError`]: the gateway's answer, unreachable, deadline passed, a reserved label.
-    pub async fn push(&self) -> Result<(), PushError> {
-        self.call(Op::Send(Method::Put), Source::Snapshot).await
-    }
-
-    /// `POST`: replaces, in the group, the metric families present in the snapshot.
+    /// [`push`](Self::push), waiting on the calling thread (at most the timeout and a short
+    /// grace).
     ///
     /// # Errors
     /// As [`push`](Self::push).
-    pub async fn add(&self) -> Result<(), PushError> {
-        self.call(Op::Send(Method::Post), Source::Snapshot).await
+    pub fn push_blocking(&self, method: Method) -> Result<(), PushError> {
+        self.shared.send(method, None)
     }
 
-    /// `DELETE`: removes the group (exactly this grouping key) from the gateway.
-    ///
-    /// # Errors
-    /// As [`push`](Self::push).
-    pub async fn delete(&self) -> Result<(), PushError> {
-        self.call(Op::Delete, Source::Snapshot).await
-    }
-
-    /// Pushes a snapshot now with the configured method
-    /// ([`PushgatewayBuilder::with_method`]).
-    ///
-    /// # Errors
-    /// As [`push`](Self::push).
-    pub async fn flush(&self) -> Result<(), PushError> {
-        self.call(Op::Send(self.shared.method), Source::Snapshot)
-            .await
-    }
-
-    /// [`push`](Self::push), waiting on the calling thread (at most the timeout).
-    ///
-    /// # Errors
-    /// As [`push`](Self::push).
-    pub fn push_blocking(&self) -> Result<(), PushError> {
-        self.call_blocking(Op::Send(Method::Put), Source::Snapshot)
-    }
-
-    /// [`add`](Self::add), waiting on the calling thread.
-    ///
-    /// # Errors
-    /// As [`push`](Self::push).
-    pub fn add_blocking(&self) -> Result<(), PushError> {
-        self.call_blocking(Op::Send(Method::Post), Source::Snapshot)
-    }
-
-    /// [`delete`](Self::delete), waiting on the calling thread.
-    ///
-    /// # Errors
-    /// As [`push`](Self::push).
-    pub fn delete_blocking(&self) -> Result<(), PushError> {
-        self.call_blocking(Op::Delete, Source::Snapshot)
-    }
-
-    /// [`flush`](Self::flush), waiting on the calling thread.
-    ///
-    /// # Errors
-    /// As [`push`](Self::push).
-    pub fn flush_blocking(&self) -> Result<(), PushError> {
-        self.call_blocking(Op::Send(self.shared.method), Source::Snapshot)
-    }
-
-    /// The final push (or delete, with [`PushgatewayBuilder::with_delete_on_shutdown`]), then
-    /// the worker stops. Waits at most `timeout` (plus a short grace) on the calling thread;
-    /// fine to call from async code and from a signal handler thread.
+    /// The final push (or delete, with
+    /// [`crate::PushgatewayBuilder::with_delete_on_shutdown`]), then the worker stops. Waits
+    /// at most `timeout` (plus a short grace) on the calling thread; fine to call from async
+    /// code and from a signal handler thread.
     ///
     /// Idempotent: only the first call pushes; later calls return `Ok(())` at once (a call
     /// racing the first one waits for it). Pushes after shutdown fail with
@@ -242,38 +109,64 @@ impl Pushgateway {
     /// # Errors
     /// The final push's [`PushError`]; a job may turn it into a non-zero exit code.
     pub fn shutdown(&self, timeout: Duration) -> Result<(), PushError> {
-        self.shared.shutdown(timeout)
+        self.shared.worker.shutdown(timeout).map_err(push_error)
     }
 
-    /// Whether [`shutdown`](Self::shutdown) ran.
+    /// Whether [`shutdown`](Self::shutdown) or [`discard`](Self::discard) ran.
     pub fn is_shut_down(&self) -> bool {
-        self.shared.shut_down.load(Ordering::SeqCst)
+        self.shared.worker.is_shut_down()
     }
 
     /// A guard that calls [`shutdown`](Self::shutdown) with the configured timeout when
-    /// dropped, marking the run failed if the drop happens during a panic.
-    pub fn guard(&self) -> PushGuard {
-        PushGuard::new(self.clone(), self.shared.timeout)
+    /// dropped, marking the run failed if the drop happens during a panic. Its
+    /// [`finish`](ExportGuard::finish) returns the final push's error (displayed as the
+    /// [`PushError`]; `downcast_ref::<PushError>()` gets it back).
+    ///
+    /// ```
+    /// use census_pushgateway::Pushgateway;
+    /// let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    /// # #[derive(Clone)] struct W(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for W {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().write(b) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// let pg = Pushgateway::builder("http://127.0.0.1:9091", "job")
+    ///     .with_meter(census_sdk::Meter::new())
+    ///     .with_job_outcome_metrics(true)
+    ///     .with_print_to(W(out.clone()))
+    ///     .build()
+    ///     .unwrap();
+    /// let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    ///     let _guard = pg.guard();
+    ///     panic!("the job failed");
+    /// }));
+    /// assert!(result.is_err());
+    /// let printed = String::from_utf8(out.lock().unwrap().clone()).unwrap();
+    /// assert!(printed.contains("job_last_run_success 0\n"), "{printed}");
+    /// assert!(pg.is_shut_down());
+    /// ```
+    pub fn guard(&self) -> ExportGuard {
+        ExportGuard::new().with(Arc::new(self.clone()))
     }
 
     /// Marks this run as failed (for the job outcome gauges).
     pub fn mark_failed(&self) {
-        self.shared.outcome.set_failed(true);
+        self.shared.config.outcome.set_failed(true);
     }
 
     /// Marks this run as succeeded again (the default).
     pub fn mark_succeeded(&self) {
-        self.shared.outcome.set_failed(false);
+        self.shared.config.outcome.set_failed(false);
     }
 
     /// The group URL pushes go to, e.g. `http://127.0.0.1:9091/metrics/job/backup`.
     pub fn url(&self) -> &str {
-        &self.shared.url
+        &self.shared.config.url
     }
 
     /// The job and grouping labels.
     pub fn grouping_key(&self) -> &GroupingKey {
-        &self.shared.key
+        &self.shared.config.key
     }
 
     /// The body a push would send now (before gzip), encoded on the calling thread.
@@ -281,167 +174,108 @@ impl Pushgateway {
     /// # Errors
     /// [`PushError::ReservedLabel`] as a push would.
     pub fn body(&self) -> Result<Vec<u8>, PushError> {
-        let mut enc = BodyEncoder::new(self.shared.options.clone(), self.shared.format);
+        let config = &self.shared.config;
+        let mut enc = BodyEncoder::new(config.options.clone(), config.format);
         let mut out = Vec::new();
-        enc.encode(&self.shared.meter.snapshot(), &mut out)?;
+        enc.encode(&config.meter.snapshot(), &mut out)?;
         Ok(out)
     }
 
     /// Stops the exporter **without** a final push: later pushes fail with
-    /// [`PushError::ShutDown`] and neither a guard nor the last handle's drop sends anything.
-    /// For a run that must leave the gateway untouched (a dry run, a cancelled job).
+    /// [`PushError::ShutDown`] and neither a guard nor the last handle's drop nor the exit hook
+    /// sends anything. For a run that must leave the gateway untouched (a dry run, a cancelled
+    /// job).
     pub fn discard(&self) {
-        let mut thread = self.shared.lock_thread();
-        if self.shared.shut_down.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let _ = self.shared.tx.send(Command::Stop);
-        if let Some(t) = thread.take() {
-            if t.thread().id() != std::thread::current().id() {
-                let _ = t.join();
-            }
-        }
-    }
-
-    async fn call(&self, op: Op, source: Source) -> Result<(), PushError> {
-        let (tx, rx) = oneshot::channel();
-        self.shared.send(op, source, Reply::Async(tx))?;
-        rx.await.unwrap_or_else(|_| Err(self.shared.gone()))
-    }
-
-    fn call_blocking(&self, op: Op, source: Source) -> Result<(), PushError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        self.shared.send(op, source, Reply::Blocking(tx))?;
-        self.shared.wait(&rx, op, self.shared.timeout)
+        self.shared.worker.discard();
     }
 }
 
 impl Shared {
-    fn send(&self, op: Op, source: Source, reply: Reply) -> Result<(), PushError> {
-        if self.shut_down.load(Ordering::SeqCst) {
-            return Err(PushError::ShutDown);
-        }
-        let budget = self.timeout;
-        let cmd = Command::Run {
-            op,
-            source,
-            deadline: Instant::now() + budget,
-            budget,
-            reply,
-        };
-        self.tx.send(cmd).map_err(|_| self.gone())
+    fn send(&self, method: Method, data: Option<Snapshot>) -> Result<(), PushError> {
+        let cmd = Command { method, data };
+        let r = self.worker.call_blocking(cmd, self.config.timeout);
+        r.map_err(push_error)
     }
 
-    fn wait(
-        &self,
-        rx: &std::sync::mpsc::Receiver<Result<(), PushError>>,
-        op: Op,
-        budget: Duration,
-    ) -> Result<(), PushError> {
-        match rx.recv_timeout(budget + REPLY_GRACE) {
-            Ok(r) => r,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(PushError::Timeout {
-                method: op.as_str(),
-                url: self.url.clone(),
-                deadline: budget,
-                attempts: 0,
-                last_error: Some("the worker was still busy with an earlier push".into()),
-            }),
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(self.gone()),
-        }
-    }
-
-    fn gone(&self) -> PushError {
-        if self.shut_down.load(Ordering::SeqCst) {
-            PushError::ShutDown
-        } else {
-            PushError::WorkerGone
-        }
-    }
-
-    fn lock_thread(&self) -> std::sync::MutexGuard<'_, Option<JoinHandle<()>>> {
-        self.thread.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn shutdown(&self, timeout: Duration) -> Result<(), PushError> {
-        let mut thread = self.lock_thread();
-        if self.shut_down.swap(true, Ordering::SeqCst) {
+    fn finish_run(&self, ending: Ending) -> Result<(), PushError> {
+        if self.worker.is_shut_down() {
             return Ok(());
         }
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let cmd = Command::Shutdown {
-            deadline: Instant::now() + timeout,
-            budget: timeout,
-            reply: Reply::Blocking(tx),
-        };
-        if self.tx.send(cmd).is_err() {
-            return Err(PushError::WorkerGone);
+        if ending.failed() {
+            self.config.outcome.set_failed(true);
+            tracing::warn!(
+                ?ending,
+                "census-pushgateway: the run failed, pushing before exit"
+            );
         }
-        let op = Op::Send(self.method);
-        let r = match rx.recv_timeout(timeout + REPLY_GRACE) {
-            Ok(r) => r,
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(PushError::WorkerGone),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                return Err(PushError::Timeout {
-                    method: op.as_str(),
-                    url: self.url.clone(),
-                    deadline: timeout,
-                    attempts: 0,
-                    last_error: Some("the worker was still busy with an earlier push".into()),
-                })
-            }
-        };
-        // The worker returns right after replying; reap it unless we are on it.
-        if let Some(t) = thread.take() {
-            if t.thread().id() != std::thread::current().id() {
-                let _ = t.join();
-            }
-        }
-        r
+        self.worker
+            .shutdown(self.config.timeout)
+            .map_err(push_error)
+    }
+}
+
+fn push_error(e: CallError<PushError>) -> PushError {
+    match e {
+        CallError::Handler(e) => e,
+        CallError::Worker(WorkerError::ShutDown { .. }) => PushError::ShutDown,
+        CallError::Worker(e) => PushError::Worker(e),
+    }
+}
+
+/// The exit hook (census-export's registry) finishes the exporter on `std::process::exit` and
+/// on a handled signal.
+impl Finish for Shared {
+    fn name(&self) -> &str {
+        "pushgateway"
+    }
+
+    fn finish(&self, ending: Ending) -> Result<(), BoxError> {
+        self.finish_run(ending).map_err(Into::into)
+    }
+}
+
+/// What [`Pushgateway::guard`] and the umbrella's guard finish.
+impl Finish for Pushgateway {
+    fn name(&self) -> &str {
+        "pushgateway"
+    }
+
+    fn finish(&self, ending: Ending) -> Result<(), BoxError> {
+        self.shared.finish_run(ending).map_err(Into::into)
+    }
+
+    fn url(&self) -> Option<&str> {
+        Some(&self.shared.config.url)
     }
 }
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        if self.shut_down.load(Ordering::SeqCst) {
-            return;
-        }
-        if std::thread::panicking() {
-            self.outcome.set_failed(true);
-        }
-        if let Err(e) = self.shutdown(self.timeout) {
+        let ending = if std::thread::panicking() {
+            Ending::Panic
+        } else {
+            Ending::Normal
+        };
+        if let Err(e) = self.finish_run(ending) {
             tracing::error!(error = %e, "census-pushgateway: final push on drop failed");
         }
     }
 }
 
-impl fmt::Debug for Pushgateway {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pushgateway")
-            .field("url", &self.shared.url)
-            .field("format", &self.shared.format)
-            .field("method", &self.shared.method)
-            .field("timeout", &self.shared.timeout)
-            .field("shut_down", &self.is_shut_down())
-            .finish()
-    }
-}
-
 /// Lets a meter's reporting thread feed the exporter: each export is a blocking push of the
-/// given data with the configured method. Use either this or the exporter's own snapshots
-/// (explicit calls, interval, shutdown) for one meter, not both, or the group is pushed twice.
+/// given snapshot with the configured method (nothing is queued, so `flush` has nothing to
+/// do). Use either this or the exporter's own snapshots (explicit calls, interval, shutdown)
+/// for one meter, not both, or the group is pushed twice.
 impl Exporter for Pushgateway {
     fn export(&self, snapshot: &Snapshot) -> Result<(), ExportError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let op = Op::Send(self.shared.method);
-        self.shared
-            .send(op, Source::Given(snapshot.clone()), Reply::Blocking(tx))
-            .and_then(|()| self.shared.wait(&rx, op, self.shared.timeout))
-            .map_err(export_error)
+        let r = self
+            .shared
+            .send(self.shared.config.method, Some(snapshot.clone()));
+        r.map_err(export_error)
     }
 
     fn shutdown(&self, timeout: Duration) -> Result<(), ExportError> {
-        self.shutdown(timeout).map_err(export_error)
+        Pushgateway::shutdown(self, timeout).map_err(export_error)
     }
 }
 

@@ -1,9 +1,6 @@
 //! Wire choices: body [`Format`], HTTP [`Method`], and gzip.
 
-use std::io::Write as _;
-
-use flate2::write::GzEncoder;
-use flate2::Compression;
+pub(crate) use census_export::gzip;
 
 /// The body format of a push.
 ///
@@ -58,6 +55,8 @@ pub enum Method {
     /// `POST`: replace only the metric families present in the body (client_golang's `Add`);
     /// other families of the group stay.
     Post,
+    /// `DELETE`: remove the group (exactly this grouping key); the request has no body.
+    Delete,
 }
 
 impl Method {
@@ -66,50 +65,7 @@ impl Method {
         match self {
             Method::Put => "PUT",
             Method::Post => "POST",
+            Method::Delete => "DELETE",
         }
-    }
-}
-
-/// The operation a request performs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Op {
-    /// PUT or POST of the current metrics.
-    Send(Method),
-    /// DELETE of the group.
-    Delete,
-}
-
-impl Op {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Op::Send(m) => m.as_str(),
-            Op::Delete => "DELETE",
-        }
-    }
-}
-
-/// Gzips `body` (the gateway accepts `Content-Encoding: gzip` since 1.5.0).
-pub(crate) fn gzip(body: &[u8]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(body.len() / 4 + 64), Compression::fast());
-    // Writing to a Vec cannot fail.
-    let _ = enc.write_all(body);
-    enc.finish().unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Read as _;
-
-    #[test]
-    fn gzip_round_trips() {
-        let body = b"# TYPE x counter\nx 1\n".repeat(100);
-        let z = gzip(&body);
-        assert!(z.len() < body.len());
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&z[..])
-            .read_to_end(&mut out)
-            .unwrap();
-        assert_eq!(out, body);
     }
 }

@@ -16,12 +16,12 @@
 //!    gateway expects (`@base64` where needed, never `//`, never `+` for a space). A view
 //!    carrying `job` or a grouping label is refused before anything is sent
 //!    ([`PushError::ReservedLabel`]).
-//! 4. **The request** — `PUT`/`POST`/`DELETE` ([`Method`]), retried with backoff and jitter
-//!    ([`Retry`]) inside an overall deadline; 200 and 202 are success, anything else is a
-//!    [`PushError::Status`] with the gateway's message.
-//! 5. **The end of the job** — [`Pushgateway::shutdown`], [`PushGuard`] (push on drop, even
-//!    while panicking), the last handle's drop, and optional signal handling all do one final
-//!    push (or a delete), bounded by the deadline.
+//! 4. **The request** — [`Pushgateway::push`]`(`[`Method`]`)`: `PUT`/`POST`/`DELETE`,
+//!    retried with backoff and jitter ([`Retry`]) inside an overall deadline; 200 and 202 are
+//!    success, anything else is a [`PushError::Status`] with the gateway's message.
+//! 5. **The end of the job** — [`Pushgateway::shutdown`], [`Pushgateway::guard`] (push on drop,
+//!    even while panicking), the last handle's drop, `std::process::exit`, and optional signal
+//!    handling all do one final push (or a delete), bounded by the deadline.
 //!
 //! ```no_run
 //! use census_pushgateway::Pushgateway;
@@ -39,7 +39,7 @@
 //!         .with_signal_handling(true)
 //!         .build()
 //!         .expect("valid pushgateway configuration");
-//!     let guard = pg.guard(); // pushes on drop, even during a panic
+//!     let guard = pg.guard(); // pushes on drop, even during a panic, and on process::exit
 //!
 //!     census::record_with_tags(&TagMap::from_pairs(&[("table", "users")]).unwrap(), &[rows.m(1200)]);
 //!
@@ -60,12 +60,16 @@
 //! sending it, and an [`census_sdk::Exporter`] implementation so a meter's reporting thread
 //! can feed the exporter instead.
 //!
-//! ## Threads and runtimes
-//! Each exporter owns one thread running a tokio current-thread runtime; every request runs
-//! there, one at a time. Blocking methods wait on a channel with a timeout, async methods await
-//! a oneshot, so the exporter works in a plain `fn main` and inside any async runtime (tokio
-//! current-thread or multi-thread included) without the "cannot block/drop a runtime inside a
-//! runtime" panics. Recording is never affected: pushes read a snapshot of the meter.
+//! ## Threads, runtimes and the exit hook
+//! The transport-neutral parts are census-export's: each exporter owns one worker thread
+//! running a tokio current-thread runtime (every request runs there, one at a time; blocking
+//! methods wait on a channel with a timeout, async methods await a oneshot, so it works in a
+//! plain `fn main` and inside both tokio flavours), the retry loop, the HTTP client settings,
+//! the guard ([`census_export::ExportGuard`]) and the exit hook. `build()` registers the
+//! exporter with census-export's process-wide exit registry and its `std::process::exit` hook;
+//! the one SIGTERM/SIGINT thread is installed only with
+//! [`PushgatewayBuilder::with_signal_handling`]. Recording is never affected: pushes read a
+//! snapshot of the meter.
 //!
 //! ## Pushgateway behaviour worth knowing
 //! - `PUT` replaces the whole group; `POST` replaces only the families it carries.
@@ -83,22 +87,20 @@ mod error;
 mod exporter;
 mod format;
 mod grouping;
-mod guard;
 mod outcome;
 mod proto;
-mod retry;
-mod signals;
-mod transport;
-mod worker;
+mod send;
 
 pub use builder::{PushgatewayBuilder, DEFAULT_TIMEOUT};
-pub use error::{BoxError, BuildError, PushError};
+pub use error::{BuildError, PushError};
 pub use exporter::Pushgateway;
 pub use format::{Format, Method};
 pub use grouping::GroupingKey;
-pub use guard::PushGuard;
 pub use outcome::{JOB_DURATION_SECONDS, JOB_LAST_RUN_SUCCESS, JOB_LAST_SUCCESS_TIMESTAMP_SECONDS};
-pub use retry::Retry;
+
+/// How failed attempts are retried inside the deadline (census-export's policy): transport
+/// failures, `5xx` and `429` answers are retried; other answers are final.
+pub use census_export::Retry;
 
 /// The naming options shared with the pull exporter (namespace, constant labels, …).
 pub use census_prometheus::ExpositionOptions;

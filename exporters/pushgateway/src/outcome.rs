@@ -6,8 +6,9 @@
 //! times are plain gauge values in Unix seconds.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use census_export::{Clock, Stopwatch};
 use census_sdk::{Aggregation, Float64Measure, Meter, TagMap, View, ViewData};
 
 /// View (metric) name of the run's wall time.
@@ -20,7 +21,7 @@ pub const JOB_LAST_RUN_SUCCESS: &str = "job_last_run_success";
 /// The run's start and whether it failed.
 #[derive(Debug)]
 pub(crate) struct Outcome {
-    started: Instant,
+    started: Stopwatch,
     failed: AtomicBool,
     gauges: Option<Gauges>,
 }
@@ -34,10 +35,10 @@ struct Gauges {
 }
 
 impl Outcome {
-    /// Starts the run clock now; `gauges` turns the outcome metrics on.
-    pub(crate) fn new(gauges: bool) -> Self {
+    /// Starts the run's stopwatch on `clock` now; `gauges` turns the outcome metrics on.
+    pub(crate) fn new(gauges: bool, clock: &Clock) -> Self {
         Outcome {
-            started: Instant::now(),
+            started: clock.stopwatch(),
             failed: AtomicBool::new(false),
             gauges: if gauges { Gauges::new() } else { None },
         }
@@ -149,7 +150,7 @@ mod tests {
 
     #[test]
     fn success_reports_all_three() {
-        let o = Outcome::new(true);
+        let o = Outcome::new(true, &Clock::System);
         let d = o.final_data();
         assert_eq!(d.len(), 3);
         assert_eq!(value(&d, JOB_LAST_RUN_SUCCESS), Some(1.0));
@@ -159,7 +160,7 @@ mod tests {
 
     #[test]
     fn failure_leaves_out_last_success() {
-        let o = Outcome::new(true);
+        let o = Outcome::new(true, &Clock::System);
         o.set_failed(true);
         let d = o.final_data();
         assert_eq!(d.len(), 2);
@@ -169,7 +170,7 @@ mod tests {
 
     #[test]
     fn off_means_nothing() {
-        let o = Outcome::new(false);
+        let o = Outcome::new(false, &Clock::System);
         assert!(!o.enabled());
         assert!(o.final_data().is_empty());
     }

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use census_pushgateway::{PushError, Pushgateway};
+use census_pushgateway::{Method, PushError, Pushgateway};
 use census_testkit::Pushgateway as Gateway;
 use common::meter_with_jobs;
 
@@ -18,7 +18,7 @@ fn a_stopped_gateway_fails_the_final_push_within_the_deadline() {
         .with_timeout(timeout)
         .build()
         .unwrap();
-    pg.push_blocking().unwrap(); // keeps a pooled connection to the gateway
+    pg.push_blocking(Method::Put).unwrap(); // keeps a pooled connection to the gateway
     gw.stop();
 
     let started = Instant::now();

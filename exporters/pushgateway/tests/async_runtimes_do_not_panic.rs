@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use census_pushgateway::Pushgateway;
+use census_pushgateway::{Method, Pushgateway};
 use census_testkit::Pushgateway as Gateway;
 use common::{meter_with_jobs, single_value};
 
@@ -16,17 +16,17 @@ async fn exercise(gw: &Gateway, job: &str, measure: &str) {
         .with_meter(meter.clone())
         .build()
         .unwrap();
-    pg.push().await.unwrap();
-    pg.add().await.unwrap();
-    pg.flush().await.unwrap();
-    pg.push_blocking().unwrap();
+    pg.push(Method::Put).await.unwrap();
+    pg.push(Method::Post).await.unwrap();
+    pg.push(Method::Put).await.unwrap();
+    pg.push_blocking(Method::Put).unwrap();
     assert_eq!(single_value(gw, &[("job", job)], "jobs_done"), Some(2.0));
 
     let clone = pg.clone();
-    let task = tokio::spawn(async move { clone.flush().await });
+    let task = tokio::spawn(async move { clone.push(Method::Put).await });
     task.await.unwrap().unwrap();
 
-    pg.delete().await.unwrap();
+    pg.push(Method::Delete).await.unwrap();
     // Last handle dropped inside async code: the final push runs and returns.
     let _guard = pg.guard();
     drop(pg);
@@ -57,7 +57,7 @@ fn built_outside_used_inside_and_dropped_outside() {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(async { pg.push().await }).unwrap();
+    rt.block_on(async { pg.push(Method::Put).await }).unwrap();
     drop(rt);
     pg.shutdown(Duration::from_secs(5)).unwrap();
     assert_eq!(

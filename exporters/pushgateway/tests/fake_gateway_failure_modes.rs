@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use census_pushgateway::{Format, PushError, Pushgateway, Retry};
+use census_pushgateway::{Format, Method, PushError, Pushgateway, Retry};
 use common::{meter_with_jobs, Action, Fake};
 
 fn fast_retry(max_attempts: u32) -> Retry {
@@ -37,7 +37,7 @@ fn a_5xx_is_retried_until_success() {
         fast_retry(4),
         Duration::from_secs(5),
     );
-    pg.push_blocking().unwrap();
+    pg.push_blocking(Method::Put).unwrap();
     let reqs = fake.requests();
     assert_eq!(reqs.len(), 3, "{reqs:?}");
     for r in &reqs {
@@ -57,7 +57,7 @@ fn retries_stop_at_max_attempts_with_the_last_answer() {
         fast_retry(3),
         Duration::from_secs(5),
     );
-    let err = pg.push_blocking().unwrap_err();
+    let err = pg.push_blocking(Method::Put).unwrap_err();
     assert!(
         matches!(&err, PushError::Status { status: 503, body, method: "PUT", .. } if body == "still busy"),
         "{err:?}"
@@ -76,7 +76,7 @@ fn a_400_is_final_and_carries_the_gateway_message() {
         fast_retry(4),
         Duration::from_secs(5),
     );
-    let err = pg.add_blocking().unwrap_err();
+    let err = pg.push_blocking(Method::Post).unwrap_err();
     assert_eq!(err.status(), Some(400));
     assert!(err.to_string().contains(msg), "{err}");
     assert!(err.to_string().contains("POST"), "{err}");
@@ -93,7 +93,7 @@ fn a_connection_reset_is_retried() {
         fast_retry(3),
         Duration::from_secs(5),
     );
-    pg.push_blocking().unwrap();
+    pg.push_blocking(Method::Put).unwrap();
     assert_eq!(fake.requests().len(), 2);
     pg.discard();
 }
@@ -107,7 +107,7 @@ fn resets_on_every_attempt_give_a_transport_error_naming_the_attempts() {
         fast_retry(3),
         Duration::from_secs(5),
     );
-    let err = pg.push_blocking().unwrap_err();
+    let err = pg.push_blocking(Method::Put).unwrap_err();
     assert!(
         matches!(err, PushError::Transport { attempts: 3, .. }),
         "{err:?}"
@@ -123,7 +123,7 @@ fn a_hanging_gateway_times_out_at_the_deadline() {
     let timeout = Duration::from_millis(400);
     let pg = exporter(&fake, "fake.io/hang", fast_retry(3), timeout);
     let started = Instant::now();
-    let err = pg.push_blocking().unwrap_err();
+    let err = pg.push_blocking(Method::Put).unwrap_err();
     let took = started.elapsed();
     assert!(
         matches!(err, PushError::Timeout { attempts: 1, .. }),
@@ -173,7 +173,10 @@ fn a_closed_port_fails_fast_with_a_transport_error() {
     assert!(text.to_lowercase().contains("refused"), "{text}");
     // Shutdown is idempotent; pushes after it are refused.
     assert!(pg.shutdown(Duration::from_secs(1)).is_ok());
-    assert!(matches!(pg.push_blocking(), Err(PushError::ShutDown)));
+    assert!(matches!(
+        pg.push_blocking(Method::Put),
+        Err(PushError::ShutDown)
+    ));
 }
 
 #[test]
@@ -188,8 +191,8 @@ fn requests_carry_format_encoding_and_credentials() {
         .with_header("X-Scope-OrgID", "tenant-1")
         .build()
         .unwrap();
-    pg.push_blocking().unwrap();
-    pg.delete_blocking().unwrap();
+    pg.push_blocking(Method::Put).unwrap();
+    pg.push_blocking(Method::Delete).unwrap();
     let reqs = fake.requests();
     let push = &reqs[0];
     assert_eq!(push.method, "PUT");
@@ -218,7 +221,7 @@ fn basic_auth_header() {
         .with_basic_auth("alice", "s3cret")
         .build()
         .unwrap();
-    pg.push_blocking().unwrap();
+    pg.push_blocking(Method::Put).unwrap();
     // base64("alice:s3cret")
     assert_eq!(
         fake.requests()[0].header("authorization"),

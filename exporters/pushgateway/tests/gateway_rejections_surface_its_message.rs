@@ -3,7 +3,7 @@
 
 mod common;
 
-use census_pushgateway::{BuildError, PushError, Pushgateway};
+use census_pushgateway::{BuildError, Method, PushError, Pushgateway};
 use census_sdk::{Aggregation, Float64Measure, Meter, TagKey, TagMap, View};
 use census_testkit::Pushgateway as Gateway;
 
@@ -32,7 +32,7 @@ fn a_consistency_rejection_surfaces_the_gateway_message() {
         ))
         .build()
         .unwrap();
-    gauge.push_blocking().unwrap();
+    gauge.push_blocking(Method::Put).unwrap();
     let counter = Pushgateway::builder(gw.url(), "consistency_b")
         .with_meter(one_view(
             "rej.io/counter",
@@ -42,7 +42,7 @@ fn a_consistency_rejection_surfaces_the_gateway_message() {
         ))
         .build()
         .unwrap();
-    let err = counter.push_blocking().unwrap_err();
+    let err = counter.push_blocking(Method::Put).unwrap_err();
     assert_eq!(err.status(), Some(400), "{err}");
     let text = err.to_string();
     assert!(
@@ -74,7 +74,7 @@ fn reserved_labels_are_refused_before_sending() {
             ))
             .build()
             .unwrap();
-        let err = pg.push_blocking().unwrap_err();
+        let err = pg.push_blocking(Method::Put).unwrap_err();
         assert!(
             matches!(&err, PushError::ReservedLabel { view, tag_key, label } if view == "jobs" && tag_key == column && label == column),
             "{err:?}"

@@ -6,7 +6,7 @@
 
 mod common;
 
-use census_pushgateway::Pushgateway;
+use census_pushgateway::{Method, Pushgateway};
 use census_testkit::Pushgateway as Gateway;
 use common::meter_with_jobs;
 
@@ -40,7 +40,7 @@ fn grouping_values_round_trip_exactly() {
             "{}",
             pg.url()
         );
-        pg.push_blocking()
+        pg.push_blocking(Method::Put)
             .unwrap_or_else(|e| panic!("value {value:?}: {e}"));
         let key = [("job", job.as_str()), ("v", *value)];
         let series = gw.values(&key, "jobs_done");
@@ -60,7 +60,7 @@ fn job_names_with_unsafe_characters_round_trip() {
             .with_meter(meter.clone())
             .build()
             .unwrap();
-        pg.push_blocking()
+        pg.push_blocking(Method::Put)
             .unwrap_or_else(|e| panic!("job {job:?}: {e}"));
         assert_eq!(
             gw.values(&[("job", job)], "jobs_done")[0].1,

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use census_pushgateway::{PushError, Pushgateway, Retry};
+use census_pushgateway::{Method, PushError, Pushgateway, Retry};
 use census_testkit::{Pushgateway as Gateway, TempDir};
 use common::meter_with_jobs;
 
@@ -127,7 +127,7 @@ fn https_with_a_custom_ca_and_basic_auth() {
     };
 
     let good = build("s3cret", true);
-    good.push_blocking().unwrap();
+    good.push_blocking(Method::Put).unwrap();
     // Read back through curl (the testkit client speaks plain HTTP only).
     let json = run(
         dir.path(),
@@ -148,11 +148,11 @@ fn https_with_a_custom_ca_and_basic_auth() {
     assert_eq!(census_testkit::family_values(group, "jobs_done")[0].1, 6.0);
 
     let wrong = build("wrong", true);
-    let err = wrong.push_blocking().unwrap_err();
+    let err = wrong.push_blocking(Method::Put).unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
 
     let no_ca = build("s3cret", false);
-    let err = no_ca.push_blocking().unwrap_err();
+    let err = no_ca.push_blocking(Method::Put).unwrap_err();
     assert!(matches!(err, PushError::Transport { .. }), "{err:?}");
     assert!(
         err.to_string().to_lowercase().contains("certificate"),

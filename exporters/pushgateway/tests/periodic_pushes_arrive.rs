@@ -1,14 +1,16 @@
 //! With an interval, pushes arrive in the background (the first one interval after build), and
-//! the final push on shutdown carries the latest values.
+//! the final push on shutdown carries the latest values. Time is census-export's manual clock:
+//! each `advance` returns once the pushes that fell due have reached the gateway (no sleeps).
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use census_export::{Clock, ManualClock};
 use census_pushgateway::Pushgateway;
 use census_sdk::{Aggregation, Int64Measure, Meter, TagMap, View};
 use census_testkit::Pushgateway as Gateway;
-use common::{poll, single_value};
+use common::single_value;
 
 #[test]
 fn periodic_pushes_arrive_and_the_final_push_has_the_latest_values() {
@@ -23,10 +25,11 @@ fn periodic_pushes_arrive_and_the_final_push_has_the_latest_values() {
     meter.record_with_tags(&tags, &[m.m(1)]);
 
     let interval = Duration::from_millis(500);
-    let built = Instant::now();
+    let clock = ManualClock::new();
     let pg = Pushgateway::builder(gw.url(), "long_job")
         .with_meter(meter.clone())
         .with_interval(interval)
+        .with_clock(Clock::Manual(clock.clone()))
         .build()
         .unwrap();
     let key = [("job", "long_job")];
@@ -34,17 +37,24 @@ fn periodic_pushes_arrive_and_the_final_push_has_the_latest_values() {
         gw.group(&key).is_none(),
         "no push before the first interval"
     );
+    clock.advance(interval - Duration::from_millis(1));
+    assert!(
+        gw.group(&key).is_none(),
+        "no push before the first interval"
+    );
 
-    let first = poll("the first periodic push", Duration::from_secs(10), || {
-        single_value(&gw, &key, "steps_done")
-    });
-    assert!(built.elapsed() >= interval, "{:?}", built.elapsed());
+    clock.advance(Duration::from_millis(1));
+    let first = single_value(&gw, &key, "steps_done").expect("the first periodic push");
+    assert!(clock.now() >= interval, "{:?}", clock.now());
     assert_eq!(first, 1.0);
 
     meter.record_with_tags(&tags, &[m.m(1)]);
-    poll("a second periodic push", Duration::from_secs(10), || {
-        (single_value(&gw, &key, "steps_done") == Some(2.0)).then_some(())
-    });
+    clock.advance(interval);
+    assert_eq!(
+        single_value(&gw, &key, "steps_done"),
+        Some(2.0),
+        "a second periodic push"
+    );
 
     meter.record_with_tags(&tags, &[m.m(1)]);
     pg.shutdown(Duration::from_secs(5)).unwrap();

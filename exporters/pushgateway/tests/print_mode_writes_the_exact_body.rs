@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use census_prometheus::{encode_text, ExpositionOptions};
-use census_pushgateway::Pushgateway;
+use census_pushgateway::{Method, Pushgateway};
 use common::meter_with_jobs;
 
 #[derive(Clone, Default)]
@@ -40,8 +40,8 @@ fn print_mode_writes_the_exact_body_and_sends_nothing() {
         .with_print_to(out.clone())
         .build()
         .unwrap();
-    pg.push_blocking().unwrap();
-    pg.delete_blocking().unwrap();
+    pg.push_blocking(Method::Put).unwrap();
+    pg.push_blocking(Method::Delete).unwrap();
     pg.shutdown(Duration::from_secs(1)).unwrap();
 
     let opts = ExpositionOptions::new().with_namespace("cron").unwrap();

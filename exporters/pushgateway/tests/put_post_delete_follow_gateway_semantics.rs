@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use census_pushgateway::Pushgateway;
+use census_pushgateway::{Method, Pushgateway};
 use census_sdk::{Aggregation, Int64Measure, Meter, TagKey, TagMap, View};
 use census_testkit::Pushgateway as Gateway;
 use common::poll;
@@ -54,33 +54,33 @@ fn put_post_and_delete_follow_gateway_semantics() {
     };
 
     let first = build(meter(&[("alpha", &a, "x", 1), ("beta", &b, "x", 2)]), "i1");
-    first.push_blocking().unwrap();
+    first.push_blocking(Method::Put).unwrap();
     assert_eq!(kinds(&gw, &i1, "alpha"), [("x".into(), 1.0)]);
     assert_eq!(kinds(&gw, &i1, "beta"), [("x".into(), 2.0)]);
 
     let other = build(meter(&[("alpha", &a, "x", 7)]), "i2");
-    other.push_blocking().unwrap();
+    other.push_blocking(Method::Put).unwrap();
 
     // POST: the alpha family is replaced as a whole (alpha{kind="x"} is gone), beta stays.
     let second = build(meter(&[("alpha", &a, "y", 5)]), "i1");
-    second.add_blocking().unwrap();
+    second.push_blocking(Method::Post).unwrap();
     assert_eq!(kinds(&gw, &i1, "alpha"), [("y".into(), 5.0)]);
     assert_eq!(kinds(&gw, &i1, "beta"), [("x".into(), 2.0)]);
 
     // PUT: the group holds exactly what was pushed.
-    second.push_blocking().unwrap();
+    second.push_blocking(Method::Put).unwrap();
     assert_eq!(kinds(&gw, &i1, "alpha"), [("y".into(), 5.0)]);
     assert!(kinds(&gw, &i1, "beta").is_empty());
 
     // DELETE: the group is gone (the gateway applies it asynchronously), the other stays.
-    first.delete_blocking().unwrap();
+    first.push_blocking(Method::Delete).unwrap();
     poll("group i1 deleted", Duration::from_secs(5), || {
         gw.group(&i1).is_none().then_some(())
     });
     assert_eq!(kinds(&gw, &i2, "alpha"), [("x".into(), 7.0)]);
 
     // Deleting a group that does not exist is fine too (202).
-    first.delete_blocking().unwrap();
+    first.push_blocking(Method::Delete).unwrap();
     for pg in [first, other, second] {
         pg.discard();
     }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use census_pushgateway::{Format, Pushgateway};
+use census_pushgateway::{Format, Method, Pushgateway};
 use census_sdk::{Aggregation, Float64Measure, Int64Measure, Meter, TagKey, TagMap, View};
 use census_testkit::Pushgateway as Gateway;
 use serde_json::Value;
@@ -95,7 +95,8 @@ fn text_and_protobuf_bodies_are_read_back_alike() {
             .with_gzip(gzip)
             .build()
             .unwrap();
-        pg.push_blocking().unwrap_or_else(|e| panic!("{job}: {e}"));
+        pg.push_blocking(Method::Put)
+            .unwrap_or_else(|e| panic!("{job}: {e}"));
         pg.discard();
     }
     let data = gw.api_metrics();

@@ -1,30 +1,29 @@
-//! A job process that panics, or is sent SIGTERM/SIGINT, still delivers its metrics; one whose
-//! final push fails exits non-zero with a one-line error. The job is a real child process
-//! (`tests/bin/job.rs`) talking to the real gateway.
+//! A job process that panics, calls `std::process::exit(3)`, or is sent SIGTERM/SIGINT, still
+//! delivers its metrics; one whose final push fails exits non-zero with a one-line error. The
+//! job is a real child process (`examples/pushgateway_test_job.rs`) talking to the real gateway.
 
 mod common;
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use census_testkit::Pushgateway as Gateway;
-use common::{poll, single_value};
-
-const JOB_BIN: &str = env!("CARGO_BIN_EXE_pushgateway-test-job");
 
 fn job(gateway: &str, job: &str, mode: &str) -> Command {
-    let mut c = Command::new(JOB_BIN);
+    let mut c = common::example("pushgateway_test_job");
     c.env("CENSUS_TEST_GATEWAY", gateway)
         .env("CENSUS_TEST_JOB", job)
-        .env("CENSUS_TEST_MODE", mode)
-        .stdin(Stdio::null());
+        .env("CENSUS_TEST_MODE", mode);
     c
 }
 
-fn wait_with_deadline(child: &mut Child, deadline: Duration) -> ExitStatus {
-    poll("the job to exit", deadline, || child.try_wait().unwrap())
+/// The single value of family `family` in group `key`, if present.
+fn single_value(gw: &Gateway, key: &[(&str, &str)], family: &str) -> Option<f64> {
+    let v = gw.values(key, family);
+    assert!(v.len() <= 1, "{family}: {v:?}");
+    v.first().map(|(_, x)| *x)
 }
 
 fn assert_delivered(gw: &Gateway, job: &str, succeeded: bool) {
@@ -48,6 +47,14 @@ fn a_job_that_ends_normally_delivers_and_exits_zero() {
     let out = job(gw.url(), "child_ok", "ok").output().unwrap();
     assert!(out.status.success(), "{out:?}");
     assert_delivered(&gw, "child_ok", true);
+}
+
+#[test]
+fn a_job_that_calls_process_exit_delivers_its_final_push_and_exits_3() {
+    let gw = Gateway::start();
+    let out = job(gw.url(), "child_exit3", "exit3").output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert_delivered(&gw, "child_exit3", true);
 }
 
 #[test]
@@ -90,7 +97,7 @@ fn killed_job_delivers(signal: &str, signo: i32) {
         .status()
         .unwrap();
     assert!(kill.success());
-    let status = wait_with_deadline(&mut child, Duration::from_secs(10));
+    let status = common::wait_exit(child, Duration::from_secs(10));
     assert_eq!(
         status.signal(),
         Some(signo),

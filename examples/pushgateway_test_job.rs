@@ -1,10 +1,13 @@
-//! A tiny batch job used by the integration tests as a child process (not part of the API).
+//! A tiny batch job used by the integration tests (`tests/a_job_that_panics_or_is_killed_still_delivers.rs`)
+//! as a child process; it lives in the unpublished `census` package, so no test binary ships
+//! with census-pushgateway.
 //!
 //! Environment: `CENSUS_TEST_GATEWAY` (gateway URL), `CENSUS_TEST_JOB` (job name),
 //! `CENSUS_TEST_MODE`:
 //! - `ok`: records, then `guard.finish()`; exits 1 with a one-line error if the push failed;
 //! - `panic`: records, then panics with the guard alive (the unwind pushes);
-//! - `signal`: handles SIGTERM/SIGINT, records, prints `READY`, then waits to be killed.
+//! - `signal`: handles SIGTERM/SIGINT, records, prints `READY`, then waits to be killed;
+//! - `exit3`: records, then `std::process::exit(3)` with the guard alive (the exit hook pushes).
 //!
 //! It records `rows_copied{table="users"} 1200` and pushes with job outcome metrics on.
 
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
 
     match mode.as_str() {
         "panic" => panic!("simulated job failure"),
+        "exit3" => std::process::exit(3),
         "signal" => {
             println!("READY");
             let _ = std::io::stdout().flush();

@@ -1,0 +1,238 @@
+//! What the exporter's worker runs: encode a snapshot, then send it to the group URL (with
+//! retries inside the deadline) or print it. See [`Push`].
+//!
+//! The worker itself (thread, runtime, ordering, schedule) is census-export's; this file is the
+//! Pushgateway's part: the body, one HTTP attempt, the gateway's status rules, and which
+//! failures are worth another attempt.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use census_export::http::error_chain;
+use census_export::{Deadline, Handler, PrintSink, Retrier, RetryError, Verdict};
+use census_prometheus::ExpositionOptions;
+use census_sdk::{Meter, Snapshot, ViewData};
+
+use crate::body::BodyEncoder;
+use crate::error::PushError;
+use crate::format::{gzip, Format, Method};
+use crate::grouping::GroupingKey;
+use crate::outcome::Outcome;
+
+/// Largest part of an error answer's body kept in [`PushError::Status`].
+const MAX_ERROR_BODY: usize = 4096;
+
+/// One request to the worker: a method, and the data (a fresh snapshot of the exporter's
+/// meter when `None`).
+#[derive(Debug)]
+pub(crate) struct Command {
+    pub(crate) method: Method,
+    pub(crate) data: Option<Snapshot>,
+}
+
+/// Where bodies go.
+#[derive(Debug)]
+pub(crate) enum Sink {
+    /// Real requests to the group URL.
+    Http {
+        client: reqwest::Client,
+        retrier: Retrier,
+        format: Format,
+        gzip: bool,
+    },
+    /// Print mode: the body is written, nothing is sent.
+    Print(PrintSink),
+}
+
+/// The checked configuration, built once by the builder and shared (not copied) by the
+/// handles and the worker.
+#[derive(Debug)]
+pub(crate) struct Config {
+    pub(crate) url: String,
+    pub(crate) key: GroupingKey,
+    /// Naming options, `job` and the grouping labels reserved.
+    pub(crate) options: ExpositionOptions,
+    pub(crate) format: Format,
+    pub(crate) meter: Meter,
+    /// The method of periodic and final pushes and of a meter's exports.
+    pub(crate) method: Method,
+    pub(crate) timeout: Duration,
+    pub(crate) delete_on_shutdown: bool,
+    pub(crate) outcome: Outcome,
+}
+
+/// The worker's state: the configuration, where bodies go, the encoder and its buffer.
+#[derive(Debug)]
+pub(crate) struct Push {
+    pub(crate) config: Arc<Config>,
+    pub(crate) sink: Sink,
+    pub(crate) encoder: BodyEncoder,
+    pub(crate) buf: Vec<u8>,
+}
+
+impl Handler for Push {
+    type Command = Command;
+    type Error = PushError;
+
+    async fn handle(&mut self, c: Command, deadline: Deadline) -> Result<(), PushError> {
+        self.execute(c.method, c.data, false, deadline).await
+    }
+
+    async fn tick(&mut self) {
+        let deadline = Deadline::after(self.config.timeout);
+        if let Err(e) = self
+            .execute(self.config.method, None, false, deadline)
+            .await
+        {
+            tracing::warn!(error = %e, "census-pushgateway: periodic push failed");
+        }
+    }
+
+    async fn shutdown(&mut self, deadline: Deadline) -> Result<(), PushError> {
+        let method = if self.config.delete_on_shutdown {
+            Method::Delete
+        } else {
+            self.config.method
+        };
+        self.execute(method, None, true, deadline).await
+    }
+}
+
+impl Push {
+    /// Encodes (for PUT/POST, with the outcome gauges on the final push) and sends or prints.
+    async fn execute(
+        &mut self,
+        mut method: Method,
+        data: Option<Snapshot>,
+        is_final: bool,
+        deadline: Deadline,
+    ) -> Result<(), PushError> {
+        let config = &*self.config;
+        if method != Method::Delete {
+            let mut views: Vec<ViewData> = data.unwrap_or_else(|| config.meter.snapshot()).to_vec();
+            if is_final && config.outcome.enabled() {
+                views.extend(config.outcome.final_data());
+                if config.outcome.failed() {
+                    method = Method::Post; // keeps the last-success gauge of an earlier run
+                }
+            }
+            self.encoder.encode(&views, &mut self.buf)?;
+        }
+        let (client, retrier, format, gzipped) = match &mut self.sink {
+            Sink::Print(_) if method == Method::Delete => {
+                tracing::info!(url = %config.url, "census-pushgateway print mode: DELETE not sent");
+                return Ok(());
+            }
+            Sink::Print(out) => {
+                return out
+                    .write(&self.buf)
+                    .map_err(|source| PushError::Print { source })
+            }
+            Sink::Http {
+                client,
+                retrier,
+                format,
+                gzip,
+            } => (&*client, retrier, *format, *gzip),
+        };
+        let body = match method {
+            Method::Delete => None,
+            _ if gzipped => Some(Bytes::from(gzip(&self.buf))),
+            _ => Some(Bytes::copy_from_slice(&self.buf)),
+        };
+        let attempt = Attempt {
+            client,
+            url: &config.url,
+            method,
+            format,
+            gzip: gzipped,
+        };
+        let sent = retrier
+            .run(deadline, classify, |_| attempt.send(body.clone()))
+            .await;
+        sent.map_err(|e| match e {
+            RetryError::Failed {
+                error:
+                    PushError::Transport {
+                        method,
+                        url,
+                        source,
+                        ..
+                    },
+                attempts,
+            } => PushError::Transport {
+                method,
+                url,
+                attempts,
+                source,
+            },
+            RetryError::Failed { error, .. } => error,
+            RetryError::TimedOut { attempts, last } => PushError::Timeout {
+                method: method.as_str(),
+                url: config.url.clone(),
+                deadline: deadline.budget(),
+                attempts,
+                last_error: last.map(|e| e.to_string()),
+            },
+        })
+    }
+}
+
+/// Transport failures, `5xx` and `429` may succeed on another attempt; other answers (a `400`
+/// consistency rejection, `401`, `404`, …) are final.
+fn classify(e: &PushError) -> Verdict {
+    match e {
+        PushError::Status { status, .. } if *status >= 500 || *status == 429 => Verdict::Retry,
+        PushError::Transport { .. } => Verdict::Retry,
+        _ => Verdict::Final,
+    }
+}
+
+/// One HTTP request to the group URL.
+struct Attempt<'a> {
+    client: &'a reqwest::Client,
+    url: &'a str,
+    method: Method,
+    format: Format,
+    gzip: bool,
+}
+
+impl Attempt<'_> {
+    /// 200 and 202 are success; any other status is a [`PushError::Status`] with the gateway's
+    /// message.
+    async fn send(&self, body: Option<Bytes>) -> Result<(), PushError> {
+        let method = self.method.as_str();
+        let http_method = match self.method {
+            Method::Put => reqwest::Method::PUT,
+            Method::Post => reqwest::Method::POST,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut rb = self.client.request(http_method, self.url);
+        if let Some(body) = body {
+            rb = rb.header(reqwest::header::CONTENT_TYPE, self.format.content_type());
+            if self.gzip {
+                rb = rb.header(reqwest::header::CONTENT_ENCODING, "gzip");
+            }
+            rb = rb.body(body);
+        }
+        let resp = rb.send().await.map_err(|e| PushError::Transport {
+            method,
+            url: self.url.into(),
+            attempts: 1,
+            source: error_chain(&e).into(),
+        })?;
+        let status = resp.status().as_u16();
+        if status == 200 || status == 202 {
+            return Ok(());
+        }
+        let bytes = resp.bytes().await.unwrap_or_default();
+        let cut = &bytes[..bytes.len().min(MAX_ERROR_BODY)];
+        Err(PushError::Status {
+            method,
+            url: self.url.into(),
+            status,
+            body: String::from_utf8_lossy(cut).trim().to_string(),
+        })
+    }
+}
