@@ -4,12 +4,12 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use census_prometheus::{ConfigError, ExpositionOptions};
+use census_prometheus::{ConfigError, ExpositionOptions, Format};
 use census_sdk::Meter;
 
 use crate::error::BuildError;
 use crate::exporter::{Pushgateway, Settings};
-use crate::format::{Format, Method};
+use crate::format::{check_push_format, Method};
 use crate::grouping::GroupingKey;
 use crate::retry::Retry;
 use crate::transport::{Auth, ClientSettings, SharedWriter};
@@ -205,7 +205,8 @@ impl PushgatewayBuilder {
         self
     }
 
-    /// The body format (default [`Format::Text`]).
+    /// The body format (default [`Format::Text`]; [`Format::ProtobufDelimited`] is the other
+    /// one the gateway accepts, [`build`](Self::build) refuses the rest).
     pub fn with_format(mut self, format: Format) -> Self {
         self.format = format;
         self
@@ -279,6 +280,7 @@ impl PushgatewayBuilder {
     /// [`BuildError::Spawn`] when a thread cannot start.
     pub fn build(self) -> Result<Pushgateway, BuildError> {
         let base = base_url(&self.url)?;
+        check_push_format(self.format)?;
         let mut key = GroupingKey::new(self.job)?;
         for (n, v) in self.grouping {
             key = key.with_label(n, v)?;

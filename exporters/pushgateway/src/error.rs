@@ -47,6 +47,15 @@ pub enum BuildError {
         /// The clashing name.
         name: String,
     },
+    /// The body format is one the Pushgateway does not accept for pushes (OpenMetrics).
+    #[error(
+        "the Pushgateway does not accept pushes in format {format:?}: use Format::Text \
+         (the default) or Format::ProtobufDelimited"
+    )]
+    UnsupportedFormat {
+        /// The rejected format.
+        format: census_prometheus::Format,
+    },
     /// Both basic auth and a bearer token were configured.
     #[error("both basic auth and a bearer token are set; the gateway accepts one Authorization header: keep one")]
     ConflictingAuth,

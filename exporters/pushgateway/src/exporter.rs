@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use census_prometheus::ExpositionOptions;
+use census_prometheus::{ExpositionOptions, Format};
 use census_sdk::export::Exporter;
 use census_sdk::{ExportError, Meter, ViewData};
 use tokio::sync::{mpsc, oneshot};
@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use crate::body::BodyEncoder;
 use crate::builder::PushgatewayBuilder;
 use crate::error::{BuildError, PushError};
-use crate::format::{Format, Method, Op};
+use crate::format::{Method, Op};
 use crate::grouping::GroupingKey;
 use crate::guard::PushGuard;
 use crate::outcome::Outcome;

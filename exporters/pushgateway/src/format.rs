@@ -1,44 +1,23 @@
-//! Wire choices: body [`Format`], HTTP [`Method`], and gzip.
+//! Wire choices: which body [`Format`]s a push may use, HTTP [`Method`], and gzip.
 
 use std::io::Write as _;
 
+use census_prometheus::Format;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-/// The body format of a push.
-///
-/// The Pushgateway parses a body as protobuf only when the `Content-Type` is exactly the
-/// delimited `MetricFamily` type below; anything else is parsed as text 0.0.4 (OpenMetrics is
-/// not accepted for pushes).
-///
-/// ```
-/// use census_pushgateway::Format;
-/// assert_eq!(Format::Text.content_type(), "text/plain; version=0.0.4; charset=utf-8");
-/// assert_eq!(
-///     Format::ProtobufDelimited.content_type(),
-///     "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
-/// );
-/// assert_eq!(Format::default(), Format::Text);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum Format {
-    /// Prometheus text format 0.0.4 (the default): readable, and what print mode shows best.
-    #[default]
-    Text,
-    /// Varint-length-delimited `io.prometheus.client.MetricFamily` protobuf messages.
-    ProtobufDelimited,
-}
+use crate::error::BuildError;
 
-impl Format {
-    /// The `Content-Type` header sent with this format.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Text => "text/plain; version=0.0.4; charset=utf-8",
-            Format::ProtobufDelimited => {
-                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
-            }
-        }
+/// Checks that the gateway accepts pushes in `format`: it parses a body as protobuf only when
+/// the `Content-Type` is exactly [`Format::ProtobufDelimited`]'s, and anything else as text
+/// 0.0.4 (OpenMetrics is not accepted for pushes).
+///
+/// # Errors
+/// [`BuildError::UnsupportedFormat`] for any other format.
+pub(crate) fn check_push_format(format: Format) -> Result<(), BuildError> {
+    match format {
+        Format::Text | Format::ProtobufDelimited => Ok(()),
+        other => Err(BuildError::UnsupportedFormat { format: other }),
     }
 }
 
@@ -100,6 +79,24 @@ pub(crate) fn gzip(body: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
     use std::io::Read as _;
+
+    #[test]
+    fn openmetrics_pushes_are_refused_by_name() {
+        assert!(check_push_format(Format::Text).is_ok());
+        assert!(check_push_format(Format::ProtobufDelimited).is_ok());
+        let e = check_push_format(Format::OpenMetrics).unwrap_err();
+        assert!(matches!(
+            e,
+            BuildError::UnsupportedFormat {
+                format: Format::OpenMetrics
+            }
+        ));
+        let msg = e.to_string();
+        assert!(
+            msg.contains("OpenMetrics") && msg.contains("Format::Text"),
+            "{msg}"
+        );
+    }
 
     #[test]
     fn gzip_round_trips() {

@@ -11,7 +11,8 @@
 //!    ([`PushgatewayBuilder::with_meter`]).
 //! 2. **The body** — census-prometheus's text 0.0.4 exposition, the very code the pull
 //!    exporter serves (namespace and constant labels through the same options), or
-//!    protobuf-delimited `MetricFamily` messages ([`Format`]); optionally gzipped.
+//!    its protobuf-delimited `MetricFamily` messages ([`Format`]), both written from one
+//!    census-prometheus model; optionally gzipped.
 //! 3. **The group** — a [`GroupingKey`] (job plus labels) turned into the exact URL path the
 //!    gateway expects (`@base64` where needed, never `//`, never `+` for a space). A view
 //!    carrying `job` or a grouping label is refused before anything is sent
@@ -85,7 +86,6 @@ mod format;
 mod grouping;
 mod guard;
 mod outcome;
-mod proto;
 mod retry;
 mod signals;
 mod transport;
@@ -94,7 +94,7 @@ mod worker;
 pub use builder::{PushgatewayBuilder, DEFAULT_TIMEOUT};
 pub use error::{BoxError, BuildError, PushError};
 pub use exporter::Pushgateway;
-pub use format::{Format, Method};
+pub use format::Method;
 pub use grouping::GroupingKey;
 pub use guard::PushGuard;
 pub use outcome::{JOB_DURATION_SECONDS, JOB_LAST_RUN_SUCCESS, JOB_LAST_SUCCESS_TIMESTAMP_SECONDS};
@@ -102,3 +102,7 @@ pub use retry::Retry;
 
 /// The naming options shared with the pull exporter (namespace, constant labels, …).
 pub use census_prometheus::ExpositionOptions;
+/// The body format of a push: census-prometheus's exposition format; the gateway accepts
+/// [`Format::Text`] (the default) and [`Format::ProtobufDelimited`]
+/// ([`BuildError::UnsupportedFormat`] otherwise).
+pub use census_prometheus::Format;

@@ -6,13 +6,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
+use census_prometheus::Format;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use tokio::time::Instant;
 
 use crate::error::{BoxError, BuildError, PushError};
-use crate::format::{Format, Op};
+use crate::format::Op;
 use crate::retry::{Jitter, Retry};
 
 /// Largest part of an error answer's body kept in [`PushError::Status`].

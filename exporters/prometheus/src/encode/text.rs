@@ -3,18 +3,12 @@
 use census_sdk::{AggregationData, Row};
 
 use super::number::write_go_float;
-use super::plan::{Family, Source};
-use super::Scratch;
-use crate::options::ExpositionOptions;
+use super::scratch::Scratch;
+use crate::model::Family;
 
-/// Writes one family: `# HELP`, `# TYPE`, then every row sorted by label values; a histogram
+/// Writes one family: `# HELP`, `# TYPE`, then every series in the model's order; a histogram
 /// row as its `_bucket` lines (cumulative, `le` last, ending with `+Inf`), `_sum` and `_count`.
-pub(crate) fn write_family(
-    out: &mut Vec<u8>,
-    fam: &Family<'_>,
-    opts: &ExpositionOptions,
-    scratch: &mut Scratch,
-) {
+pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Scratch) {
     let name = fam.name.as_bytes();
     out.extend_from_slice(b"# HELP ");
     out.extend_from_slice(name);
@@ -47,26 +41,17 @@ pub(crate) fn write_family(
     scratch.blocks.clear();
     scratch.block_ends.clear();
     scratch.nums.clear();
-    let mut plain = true;
     for chunk in rows.chunks(256) {
         warm(chunk);
         for row in chunk {
-            plain &= write_labels(&mut scratch.blocks, fam, row, opts);
+            write_labels(&mut scratch.blocks, fam, row);
             scratch.block_ends.push(scratch.blocks.len());
             push_numbers(&mut scratch.nums, row, per_row);
         }
     }
-    if plain {
-        // No value holds a byte that sorts at or below `"` or that is escaped: the label
-        // blocks then order exactly as the label values, and serve as sort keys.
-        scratch.sort_by_keys(&fam.name, rows.len(), true);
-    } else {
-        scratch.sort_rows(fam);
-    }
 
     let mut head = std::mem::take(&mut scratch.head);
     let Scratch {
-        order,
         le,
         le_ends,
         blocks,
@@ -74,7 +59,7 @@ pub(crate) fn write_family(
         nums,
         ..
     } = &*scratch;
-    for &i in order {
+    for &i in &fam.order {
         let i = i as usize;
         let start = if i == 0 { 0 } else { block_ends[i - 1] };
         let labels = &blocks[start..block_ends[i]];
@@ -142,7 +127,7 @@ fn push_numbers(nums: &mut Vec<f64>, row: &Row, per_row: usize) {
             }
             nums.extend_from_slice(&[d.count as f64, d.sum(), d.count as f64]);
         }
-        // The plan left out rows that do not fit their view; keep the layout regardless.
+        // The model left out rows that do not fit their view; keep the layout regardless.
         _ => nums.resize(nums.len() + per_row, 0.0),
     }
 }
@@ -162,23 +147,12 @@ fn scalar_head(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8]) {
 }
 
 /// `a="x",b="y"`: the row's labels in family order, values escaped.
-pub(crate) fn write_labels(
-    out: &mut Vec<u8>,
-    fam: &Family<'_>,
-    row: &Row,
-    opts: &ExpositionOptions,
-) -> bool {
-    let mut plain = true;
-    for slot in &fam.labels {
-        out.extend_from_slice(slot.prefix.as_bytes());
-        let value = match slot.source {
-            Source::Column(c) => row.tag_values[c].as_str(),
-            Source::Const(c) => opts.const_labels()[c].1.as_str(),
-        };
-        plain &= escape(out, value, true);
+pub(crate) fn write_labels(out: &mut Vec<u8>, fam: &Family<'_>, row: &Row) {
+    for label in &fam.labels {
+        out.extend_from_slice(label.prefix.as_bytes());
+        escape(out, label.value(row), true);
         out.push(b'"');
     }
-    plain
 }
 
 /// Escapes `\` and newline, as client_golang does for HELP text.
@@ -191,10 +165,9 @@ pub(crate) fn escape_label_value(out: &mut Vec<u8>, s: &str) {
     escape(out, s, true);
 }
 
-/// Appends `s` escaped; returns whether `s` was "plain": no byte at or below `"` (controls,
-/// space, `!`, `"`) and no `\`, so that text containing it sorts as `s` itself.
+/// Appends `s` escaped.
 #[inline]
-fn escape(out: &mut Vec<u8>, s: &str, quote: bool) -> bool {
+fn escape(out: &mut Vec<u8>, s: &str, quote: bool) {
     let b = s.as_bytes();
     // One check for both questions (every byte to escape is below `"` or is `\` or `"`), with
     // no early exit, so the compiler compares many bytes at once.
@@ -203,7 +176,7 @@ fn escape(out: &mut Vec<u8>, s: &str, quote: bool) -> bool {
         .fold(false, |acc, &c| acc | (c <= b'"') | (c == b'\\'));
     if !odd {
         out.extend_from_slice(b);
-        return true;
+        return;
     }
     for &c in b {
         match c {
@@ -213,7 +186,6 @@ fn escape(out: &mut Vec<u8>, s: &str, quote: bool) -> bool {
             _ => out.push(c),
         }
     }
-    false
 }
 
 #[cfg(test)]
