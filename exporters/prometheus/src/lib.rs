@@ -175,6 +175,7 @@ pub mod naming;
 #[cfg(feature = "prometheus-registry")]
 mod collector;
 mod error;
+mod escape;
 mod exporter;
 mod format;
 mod meters;

@@ -159,7 +159,7 @@ impl Encoder {
             skipped,
         };
         self.orders
-            .keep(families.into_iter().map(|f| (f.name, f.order)));
+            .keep(families.into_iter().map(|f| (f.name, f.rows)));
         report
     }
 }

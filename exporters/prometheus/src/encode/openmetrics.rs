@@ -10,7 +10,7 @@ use census_sdk::{AggregationData, DistributionData, Exemplar};
 
 use super::number::{write_go_float, write_u64};
 use super::scratch::Scratch;
-use super::text::{escape_label_value, write_labels};
+use crate::escape::escape_label_value;
 use crate::model::Family;
 use crate::naming::{is_valid_label_name, MetricType};
 
@@ -47,16 +47,14 @@ pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Sc
     } else {
         b""
     };
-    for &i in &fam.order {
+    for &i in &fam.rows.order {
         let row = &fam.data.rows[i as usize];
-        scratch.labels.clear();
-        write_labels(&mut scratch.labels, fam, row);
-        let labels = &scratch.labels[..];
+        let labels = fam.rows.block(i as usize);
         match &row.data {
             AggregationData::Count(c) => float_sample(out, name, suffix, labels, *c as f64),
             AggregationData::Sum(s) => float_sample(out, name, suffix, labels, s.as_f64()),
             AggregationData::LastValue(v) => float_sample(out, name, b"", labels, v.as_f64()),
-            AggregationData::Distribution(d) => histogram(out, name, d, scratch),
+            AggregationData::Distribution(d) => histogram(out, name, labels, d, scratch),
             // Rows that do not fit their view were left out by the model.
             _ => {}
         }
@@ -82,8 +80,13 @@ fn float_sample(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8], v:
     out.push(b'\n');
 }
 
-fn histogram(out: &mut Vec<u8>, name: &[u8], d: &DistributionData, scratch: &Scratch) {
-    let labels = &scratch.labels[..];
+fn histogram(
+    out: &mut Vec<u8>,
+    name: &[u8],
+    labels: &[u8],
+    d: &DistributionData,
+    scratch: &Scratch,
+) {
     let mut cumulative = 0u64;
     let n = scratch.le_ends.len();
     for i in 0..=n {

@@ -19,7 +19,7 @@
 use census_sdk::DistributionData;
 
 use super::scratch::Scratch;
-use crate::model::{Family, Series, Value};
+use crate::model::{Family, Value};
 use crate::naming::MetricType;
 
 const COUNTER: u64 = 0;
@@ -34,10 +34,30 @@ const LEN: u64 = 2;
 
 /// Appends one length-delimited `MetricFamily` for `fam` to `out`.
 ///
-/// Each `Metric` is written once, straight into the family message: its length is computed
-/// first (lengths of strings and varints only), so no nested message is built and copied.
+/// Pass 1, rows in storage order (each row's tag values are read once, where they lie in
+/// memory): the row's `LabelPair` fields. Pass 2, series in the model's order: each `Metric`
+/// written once, straight into the family message, its length computed first (no nested
+/// message is built and copied).
 pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Scratch) {
-    let msg = &mut scratch.message;
+    let Scratch {
+        message: msg,
+        pairs,
+        pair_ends,
+        ..
+    } = scratch;
+    pairs.clear();
+    pair_ends.clear();
+    for row in &fam.data.rows {
+        for (label, name) in fam.labels.iter().zip(fam.label_names()) {
+            let value = label.value(row);
+            put_tag(pairs, 1, LEN);
+            put_varint(pairs, label_len(name, value) as u64);
+            put_str(pairs, 1, name);
+            put_str(pairs, 2, value);
+        }
+        pair_ends.push(pairs.len());
+    }
+
     msg.clear();
     put_str(msg, 1, fam.name());
     if !fam.help().is_empty() {
@@ -51,33 +71,31 @@ pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Sc
     };
     put_varint_field(msg, 3, type_code);
     let bounds = fam.bounds().unwrap_or(&[]);
-    for series in fam.series() {
-        write_metric(msg, &series, value_field, bounds);
+    for (&i, series) in fam.rows.order.iter().zip(fam.series()) {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { pair_ends[i - 1] };
+        let labels = &pairs[start..pair_ends[i]];
+        write_metric(msg, labels, series.value(), value_field, bounds);
     }
     put_varint(out, msg.len() as u64);
     out.extend_from_slice(msg);
 }
 
-/// Appends field 4 (`metric`) of a family: one series.
-fn write_metric(msg: &mut Vec<u8>, series: &Series<'_>, value_field: u64, bounds: &[f64]) {
-    let value = series.value();
-    let mut len = 0;
-    for (name, v) in series.labels() {
-        len += field_len(label_len(name, v));
-    }
+/// Appends field 4 (`metric`) of a family: one series, its `LabelPair` fields already encoded.
+fn write_metric(
+    msg: &mut Vec<u8>,
+    labels: &[u8],
+    value: Value<'_>,
+    value_field: u64,
+    bounds: &[f64],
+) {
     let inner = match value {
         Value::Histogram(d) => histogram_len(d, bounds),
         _ => 9,
     };
-    len += field_len(inner);
     put_tag(msg, 4, LEN);
-    put_varint(msg, len as u64);
-    for (name, v) in series.labels() {
-        put_tag(msg, 1, LEN);
-        put_varint(msg, label_len(name, v) as u64);
-        put_str(msg, 1, name);
-        put_str(msg, 2, v);
-    }
+    put_varint(msg, (labels.len() + field_len(inner)) as u64);
+    msg.extend_from_slice(labels);
     put_tag(msg, value_field, LEN);
     put_varint(msg, inner as u64);
     match value {

@@ -35,7 +35,6 @@ pub(crate) fn build<'a>(
     let mut taken: HashMap<String, &'a str> = HashMap::with_capacity(data.len() * 2);
     let mut families = Vec::with_capacity(data.len());
     let mut reserved = Vec::with_capacity(5);
-    let mut columns = Vec::new();
     for vd in data {
         let view_name = vd.view.name();
         let kind = opts.metric_type(vd.view.aggregation());
@@ -72,18 +71,14 @@ pub(crate) fn build<'a>(
         if vd.rows.is_empty() {
             continue;
         }
-        columns.clear();
-        columns.extend(labels.iter().filter_map(|s| match s.source {
-            Source::Column(c) => Some(c),
-            Source::Const(_) => None,
-        }));
-        let order = cache.order(&name, &vd.rows, &columns);
+        let with_blocks = format != Format::ProtobufDelimited;
+        let rows = cache.sort(&name, &vd.rows, &labels, with_blocks);
         families.push(Family {
             data: vd,
             name,
             kind,
             labels,
-            order,
+            rows,
         });
     }
     families.sort_unstable_by(|a, b| a.name.cmp(&b.name));

@@ -23,6 +23,7 @@ use census_sdk::{AggregationData, DistributionData, Row, ViewData};
 use crate::error::EncodeError;
 use crate::format::Format;
 use crate::naming::MetricType;
+use order::SortedRows;
 
 /// The families of a snapshot: views named and checked under [`crate::ExpositionOptions`], the ones
 /// that would make the exposition invalid left out (and reported in [`Model::skipped`]), the
@@ -91,10 +92,10 @@ impl<'a> Model<'a> {
 
     /// The number of series of all families (a histogram row counts once).
     pub fn series_count(&self) -> usize {
-        self.families.iter().map(|f| f.order.len()).sum()
+        self.families.iter().map(|f| f.rows.order.len()).sum()
     }
 
-    /// The skip report, and the families with their series orders (for reuse).
+    /// The families (with their sorted rows, for reuse) and the skip report.
     pub(crate) fn into_parts(self) -> (Vec<Family<'a>>, Vec<EncodeError>) {
         (self.families, self.skipped)
     }
@@ -109,8 +110,8 @@ pub struct Family<'a> {
     pub(crate) kind: MetricType,
     /// Labels sorted by name (`le` is not among them).
     pub(crate) labels: Vec<Label>,
-    /// Row indexes of `data.rows`, sorted by label values.
-    pub(crate) order: Vec<u32>,
+    /// The rows in series order, with their label blocks.
+    pub(crate) rows: SortedRows,
 }
 
 impl<'a> Family<'a> {
@@ -147,7 +148,7 @@ impl<'a> Family<'a> {
 
     /// The series, sorted byte-wise by their label values in label-name order.
     pub fn series(&self) -> impl ExactSizeIterator<Item = Series<'_>> + '_ {
-        self.order.iter().map(|&i| Series {
+        self.rows.order.iter().map(|&i| Series {
             labels: &self.labels,
             row: &self.data.rows[i as usize],
         })

@@ -1,68 +1,126 @@
-//! The series order of a family, kept between encodings: see [`OrderCache::order`].
+//! The series order of a family, kept between encodings: see [`OrderCache::sort`].
 
 use std::collections::HashMap;
 
 use census_sdk::Row;
 
-/// Sort-key buffers, and the series order of each family of the last model built.
+use super::{Label, Source};
+use crate::escape::escape;
+
+/// A family's rows in series order, with each row's text label block.
+#[derive(Debug, Default)]
+pub(crate) struct SortedRows {
+    /// Row indexes, sorted by label values.
+    pub(crate) order: Vec<u32>,
+    /// Each row's escaped label block (`a="x",b="y"`, as text and OpenMetrics write it), in
+    /// storage order, and where each ends; empty when not asked for (protobuf).
+    blocks: Vec<u8>,
+    block_ends: Vec<usize>,
+}
+
+impl SortedRows {
+    /// The label block of row `i` (a storage index, as in `order`).
+    #[inline]
+    pub(crate) fn block(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.block_ends[i - 1] };
+        &self.blocks[start..self.block_ends[i]]
+    }
+}
+
+/// Sort-key buffers, and the sorted rows of each family of the last model written.
 #[derive(Debug, Default)]
 pub(crate) struct OrderCache {
     keys: Vec<u8>,
     key_ends: Vec<usize>,
-    /// The sorted row order of each family of the last model, by family name.
-    orders: HashMap<String, Vec<u32>>,
+    /// By family name.
+    sorted: HashMap<String, SortedRows>,
 }
 
 impl OrderCache {
-    /// The rows' indexes sorted byte-wise by their values at `columns`, in that order.
+    /// Writes the label blocks of `rows` when `with_blocks` (rows in storage order: each row's
+    /// tag values are read once, where they lie in memory) and sorts the rows byte-wise by
+    /// their label values in label order.
     ///
-    /// Each row's key is its values joined by NUL, which sorts below every printable
-    /// character, so the joined keys order exactly as the value tuples; comparing keys in one
-    /// buffer is much faster than chasing each row's tag values through the heap.
+    /// When the blocks are written and no value holds a byte that sorts at or below `"` or that is escaped, the blocks
+    /// order exactly as the label values and are the sort keys. Otherwise each row's key is its
+    /// tag values joined by NUL, which sorts below every printable character, so the joined
+    /// keys order exactly as the value tuples. Comparing keys in one buffer is much faster than
+    /// chasing each row's tag values through the heap.
     ///
     /// A meter returns a view's rows in the same order scrape after scrape until rows are
     /// added, so the order found for family `name` last time (see [`Self::keep`]) is reused
     /// after one comparison per row.
-    pub(crate) fn order(&mut self, name: &str, rows: &[Row], columns: &[usize]) -> Vec<u32> {
-        self.keys.clear();
-        self.key_ends.clear();
-        if !columns.is_empty() {
+    pub(crate) fn sort(
+        &mut self,
+        name: &str,
+        rows: &[Row],
+        labels: &[Label],
+        with_blocks: bool,
+    ) -> SortedRows {
+        let mut sorted = self.sorted.remove(name).unwrap_or_default();
+        let SortedRows {
+            order,
+            blocks,
+            block_ends,
+        } = &mut sorted;
+        blocks.clear();
+        block_ends.clear();
+        let mut plain = with_blocks;
+        if with_blocks {
             for chunk in rows.chunks(256) {
                 warm(chunk);
                 for row in chunk {
-                    for &c in columns {
-                        self.keys
-                            .extend_from_slice(row.tag_values[c].as_str().as_bytes());
-                        self.keys.push(0);
+                    for label in labels {
+                        blocks.extend_from_slice(label.prefix.as_bytes());
+                        plain &= escape(blocks, label.value(row), true);
+                        blocks.push(b'"');
+                    }
+                    block_ends.push(blocks.len());
+                }
+            }
+        }
+        let (keys, ends) = if plain {
+            (&blocks[..], &block_ends[..])
+        } else {
+            self.keys.clear();
+            self.key_ends.clear();
+            for chunk in rows.chunks(256) {
+                if !with_blocks {
+                    warm(chunk);
+                }
+                for row in chunk {
+                    for label in labels {
+                        if let Source::Column(c) = label.source {
+                            self.keys
+                                .extend_from_slice(row.tag_values[c].as_str().as_bytes());
+                            self.keys.push(0);
+                        }
                     }
                     self.key_ends.push(self.keys.len());
                 }
             }
-        }
-        let (keys, ends) = (&self.keys[..], &self.key_ends[..]);
+            (&self.keys[..], &self.key_ends[..])
+        };
         let key = |i: u32| {
             let i = i as usize;
             let start = if i == 0 { 0 } else { ends[i - 1] };
             &keys[start..ends[i]]
         };
-        let mut order = self.orders.remove(name).unwrap_or_default();
-        let still_sorted = order.len() == rows.len()
-            && (columns.is_empty() || order.windows(2).all(|w| key(w[0]) < key(w[1])));
+        let still_sorted =
+            order.len() == rows.len() && order.windows(2).all(|w| key(w[0]) < key(w[1]));
         if !still_sorted {
             order.clear();
             order.extend(0..rows.len() as u32);
-            if !columns.is_empty() {
-                order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)));
-            }
+            order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)));
         }
-        order
+        sorted
     }
 
-    /// Keeps the orders of the families of one model for the next; orders of families not
+    /// Keeps the sorted rows of the families of one model for the next; those of families not
     /// among them are dropped.
-    pub(crate) fn keep(&mut self, families: impl IntoIterator<Item = (String, Vec<u32>)>) {
-        self.orders.clear();
-        self.orders.extend(families);
+    pub(crate) fn keep(&mut self, families: impl IntoIterator<Item = (String, SortedRows)>) {
+        self.sorted.clear();
+        self.sorted.extend(families);
     }
 }
 
