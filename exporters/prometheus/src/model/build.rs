@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use census_sdk::{AggregationData, ViewData};
 
+use super::label::{Label, Source};
 use super::order::OrderCache;
-use super::{Family, Label, Model, Source};
+use super::{Family, Model};
 use crate::error::EncodeError;
 use crate::format::Format;
 use crate::naming::{sanitize, MetricType, BUCKET_LABEL};

@@ -16,6 +16,7 @@
 //! same in all of them.
 
 pub(crate) mod build;
+mod label;
 pub(crate) mod order;
 
 use census_sdk::{AggregationData, DistributionData, Row, ViewData};
@@ -23,6 +24,7 @@ use census_sdk::{AggregationData, DistributionData, Row, ViewData};
 use crate::error::EncodeError;
 use crate::format::Format;
 use crate::naming::MetricType;
+use label::Label;
 use order::SortedRows;
 
 /// The families of a snapshot: views named and checked under [`crate::ExpositionOptions`], the ones
@@ -152,36 +154,6 @@ impl<'a> Family<'a> {
             labels: &self.labels,
             row: &self.data.rows[i as usize],
         })
-    }
-}
-
-/// One label of a family.
-#[derive(Debug, Clone)]
-pub(crate) struct Label {
-    pub(crate) name: String,
-    pub(crate) source: Source,
-    /// What precedes the value in a text label block: `name="`, with a leading `,` after the
-    /// first label.
-    pub(crate) prefix: String,
-}
-
-/// Where a label's value comes from.
-#[derive(Debug, Clone)]
-pub(crate) enum Source {
-    /// The row's tag value at this column.
-    Column(usize),
-    /// A constant label's value.
-    Const(String),
-}
-
-impl Label {
-    /// This label's value in `row`.
-    #[inline]
-    pub(crate) fn value<'r>(&'r self, row: &'r Row) -> &'r str {
-        match &self.source {
-            Source::Column(c) => row.tag_values[*c].as_str(),
-            Source::Const(v) => v,
-        }
     }
 }
 

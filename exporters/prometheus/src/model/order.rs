@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use census_sdk::Row;
 
-use super::{Label, Source};
+use super::label::{Label, Source};
 use crate::escape::escape;
 
 /// A family's rows in series order, with each row's text label block.
