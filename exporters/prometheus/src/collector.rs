@@ -2,11 +2,11 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use census_sdk::{AggregationData, Row};
 use prometheus::core::{Collector, Desc};
 use prometheus::proto;
 
-use crate::encode::{plan, Format};
+use crate::format::Format;
+use crate::model::{Family, Model, Series, Value};
 use crate::naming::MetricType;
 use crate::options::ExpositionOptions;
 use census_sdk::Meters;
@@ -16,12 +16,17 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// census views inside a `prometheus::Registry` (feature `prometheus-registry`), for apps that
 /// already serve one: each `gather` converts the current snapshots to `MetricFamily`s.
 ///
-/// Names, label names, types, `_sum` (= mean × count) and the skipping of views that would make
-/// the exposition invalid are the same as in [`crate::Encoder`]'s text output; the text itself
+/// Each gather maps the [`crate::model::Model`] of the snapshots, so names, label names, types,
+/// series order, `_sum` (= mean × count) and the skipping of views that would make the
+/// exposition invalid are the same as in [`crate::Encoder`]'s text output; the text itself
 /// (number formatting in particular) is then the `prometheus` crate's, not OpenCensus Go's.
-/// Views left out are logged through `tracing`. With
-/// [`ExpositionOptions::with_sum_as_untyped`], Sum views become gauges here: the `prometheus`
-/// crate has no usable untyped type (its `TextEncoder` panics on one).
+/// Views left out are logged through `tracing`.
+///
+/// Two mappings follow the `prometheus` crate rather than the model, because its
+/// `TextEncoder` (0.14) would otherwise fail: with [`ExpositionOptions::with_sum_as_untyped`],
+/// Sum views become gauges (the encoder panics on untyped); and histograms carry no explicit
+/// `+Inf` bucket (the encoder adds `le="+Inf"` from the count, as protobuf readers do, and
+/// would print an explicit one as `le="inf"`).
 ///
 /// ```
 /// use census_prometheus::{CensusCollector, ExpositionOptions};
@@ -81,66 +86,58 @@ impl Collector for CensusCollector {
 
     fn collect(&self) -> Vec<proto::MetricFamily> {
         let data = self.meters.snapshot();
-        let mut skipped = Vec::new();
-        let families = plan::plan(&data, &self.opts, Format::Text, &mut skipped);
-        for e in &skipped {
+        let model = Model::new(&data, &self.opts, Format::Text);
+        for e in model.skipped() {
             tracing::warn!(error = %e, "census collector left a view out of the gather");
         }
-        families
-            .iter()
-            .map(|fam| {
-                let mut mf = proto::MetricFamily::default();
-                mf.set_name(fam.name.clone());
-                mf.set_help(fam.data.view.description().to_string());
-                mf.set_field_type(match fam.kind {
-                    MetricType::Counter => proto::MetricType::COUNTER,
-                    MetricType::Gauge => proto::MetricType::GAUGE,
-                    MetricType::Histogram => proto::MetricType::HISTOGRAM,
-                    // The prometheus crate cannot encode untyped (its TextEncoder panics):
-                    // a gauge is the type that claims least.
-                    MetricType::Untyped => proto::MetricType::GAUGE,
-                });
-                mf.set_metric(
-                    fam.data
-                        .rows
-                        .iter()
-                        .map(|row| metric(fam, row, &self.opts))
-                        .collect(),
-                );
-                mf
-            })
-            .collect()
+        model.families().iter().map(family).collect()
     }
 }
 
-fn metric(fam: &plan::Family<'_>, row: &Row, opts: &ExpositionOptions) -> proto::Metric {
-    let labels = fam
-        .labels
-        .iter()
-        .map(|slot| {
+/// A model family as the `prometheus` crate's `MetricFamily`.
+fn family(fam: &Family<'_>) -> proto::MetricFamily {
+    let mut mf = proto::MetricFamily::default();
+    mf.set_name(fam.name().to_string());
+    mf.set_help(fam.help().to_string());
+    mf.set_field_type(match fam.metric_type() {
+        MetricType::Counter => proto::MetricType::COUNTER,
+        MetricType::Gauge => proto::MetricType::GAUGE,
+        MetricType::Histogram => proto::MetricType::HISTOGRAM,
+        // The prometheus crate's TextEncoder panics on untyped (`unimplemented!`): a gauge
+        // is the type that claims least.
+        MetricType::Untyped => proto::MetricType::GAUGE,
+    });
+    let bounds = fam.bounds().unwrap_or(&[]);
+    mf.set_metric(
+        fam.series()
+            .map(|series| metric(&series, fam.metric_type(), bounds))
+            .collect(),
+    );
+    mf
+}
+
+fn metric(series: &Series<'_>, kind: MetricType, bounds: &[f64]) -> proto::Metric {
+    let labels = series
+        .labels()
+        .map(|(name, value)| {
             let mut lp = proto::LabelPair::default();
-            lp.set_name(slot.name.clone());
-            lp.set_value(match slot.source {
-                plan::Source::Column(c) => row.tag_values[c].as_str().to_string(),
-                plan::Source::Const(c) => opts.const_labels()[c].1.clone(),
-            });
+            lp.set_name(name.to_string());
+            lp.set_value(value.to_string());
             lp
         })
         .collect();
     let mut m = proto::Metric::from_label(labels);
-    let value = |v: f64| (v, fam.kind);
-    match &row.data {
-        AggregationData::Count(c) => set_scalar(&mut m, value(*c as f64)),
-        AggregationData::Sum(s) => set_scalar(&mut m, value(s.as_f64())),
-        AggregationData::LastValue(v) => set_scalar(&mut m, value(v.as_f64())),
-        AggregationData::Distribution(d) => {
+    match series.value() {
+        Value::Histogram(d) => {
             let mut h = proto::Histogram::default();
             h.set_sample_count(d.count);
             h.set_sample_sum(d.sum());
             let mut cumulative = 0;
             h.set_bucket(
-                d.bounds
-                    .as_slice()
+                // No explicit `+Inf` bucket: it is implied by the count (as client_golang
+                // writes protobuf), and the crate's `TextEncoder` adds `le="+Inf"` itself; an
+                // explicit one would be printed `le="inf"`.
+                bounds
                     .iter()
                     .zip(&d.bucket_counts)
                     .map(|(&bound, &n)| {
@@ -154,23 +151,16 @@ fn metric(fam: &plan::Family<'_>, row: &Row, opts: &ExpositionOptions) -> proto:
             );
             m.set_histogram(h);
         }
-        // Rows that do not fit their view were left out by the plan.
-        _ => {}
-    }
-    m
-}
-
-fn set_scalar(m: &mut proto::Metric, (v, kind): (f64, MetricType)) {
-    match kind {
-        MetricType::Counter => {
+        Value::Scalar(v) if kind == MetricType::Counter => {
             let mut c = proto::Counter::default();
             c.set_value(v);
             m.set_counter(c);
         }
-        _ => {
+        Value::Scalar(v) => {
             let mut g = proto::Gauge::default();
             g.set_value(v);
             m.set_gauge(g);
         }
     }
+    m
 }

@@ -151,6 +151,25 @@ pub enum EncodeError {
     },
 }
 
+impl EncodeError {
+    /// The name of the view left out.
+    ///
+    /// ```
+    /// use census_prometheus::EncodeError;
+    /// let e = EncodeError::BucketLabelClash { view: "latency".into(), tag_key: "le".into() };
+    /// assert_eq!(e.view(), "latency");
+    /// ```
+    pub fn view(&self) -> &str {
+        match self {
+            EncodeError::NameCollision { skipped, .. } => skipped,
+            EncodeError::BucketLabelClash { view, .. }
+            | EncodeError::DuplicateLabel { view, .. }
+            | EncodeError::ReservedLabel { view, .. }
+            | EncodeError::UnsupportedData { view, .. } => view,
+        }
+    }
+}
+
 /// The metrics server failed to start or to stop cleanly.
 #[cfg(feature = "server")]
 #[derive(Debug, Error)]

@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use crate::encode::{EncodeReport, Encoder, Format};
+use crate::encode::{EncodeReport, Encoder};
 use crate::error::{BuildError, EncodeError};
+use crate::format::Format;
 use crate::negotiate::negotiate_format;
 use crate::options::ExpositionOptions;
 use crate::self_metrics::SelfMetrics;

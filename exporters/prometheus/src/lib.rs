@@ -169,12 +169,15 @@
 //! The `rust-version` of the workspace; raising it is a minor-version change.
 
 pub mod encode;
+pub mod model;
 pub mod naming;
 
 #[cfg(feature = "prometheus-registry")]
 mod collector;
 mod error;
+mod escape;
 mod exporter;
+mod format;
 mod negotiate;
 mod options;
 mod self_metrics;
@@ -183,13 +186,14 @@ mod server;
 
 #[cfg(feature = "prometheus-registry")]
 pub use collector::CensusCollector;
-pub use encode::{encode_text, EncodeReport, Encoder, Format};
+pub use encode::{encode_text, EncodeReport, Encoder};
 #[cfg(feature = "server")]
 pub use error::ServeError;
 pub use error::{BuildError, ConfigError, EncodeError};
 pub use exporter::{
     ExporterBuilder, PrometheusExporter, Scrape, ScrapePermit, DEFAULT_MAX_CONCURRENT_SCRAPES,
 };
+pub use format::Format;
 pub use negotiate::{accepts_gzip, negotiate_format};
 pub use options::ExpositionOptions;
 #[cfg(feature = "server")]

@@ -2,10 +2,10 @@
 //!
 //! Everything here is OpenCensus Go's exporter (`sanitize.go` plus statsd_exporter's
 //! `EscapeMetricName`), byte for byte, plus the validity checks of the Prometheus data model.
-
-use census_sdk::{Aggregation, View};
-
-use crate::options::ExpositionOptions;
+//!
+//! A leaf: nothing here depends on the rest of the crate. What the options make of a view
+//! (its metric name, type and label names) is [`crate::ExpositionOptions::metric_name`],
+//! [`crate::ExpositionOptions::metric_type`] and [`crate::ExpositionOptions::label_names`].
 
 /// Names are cut to this many bytes before escaping, as OpenCensus Go does.
 pub const MAX_NAME_BYTES: usize = 100;
@@ -126,91 +126,21 @@ pub fn is_reserved_label_name(name: &str) -> bool {
     name.starts_with("__")
 }
 
-/// The metric (family) name of `view` in text format 0.0.4: the namespace, `_`, the sanitised
-/// view name, and `_total` for counters when [`ExpositionOptions::with_counter_total_suffix`]
-/// is on.
-///
-/// ```
-/// use census_prometheus::{naming::metric_name, ExpositionOptions};
-/// use census_sdk::{Aggregation, Int64Measure, View};
-/// let m = Int64Measure::new("doc.io/naming_requests", "Requests", "1").unwrap();
-/// let view = View::new("request/count", "", [], &m, Aggregation::Count).unwrap();
-/// let opts = ExpositionOptions::new().with_namespace("myapp").unwrap();
-/// assert_eq!(metric_name(&view, &opts), "myapp_request_count");
-/// let python = opts.with_counter_total_suffix(true);
-/// assert_eq!(metric_name(&view, &python), "myapp_request_count_total");
-/// ```
-pub fn metric_name(view: &View, opts: &ExpositionOptions) -> String {
-    let mut name = String::with_capacity(opts.namespace().len() + view.name().len() + 8);
-    if !opts.namespace().is_empty() {
-        name.push_str(opts.namespace());
-        name.push('_');
-    }
-    sanitize_into(view.name(), &mut name);
-    if opts.counter_total_suffix()
-        && MetricType::of(view.aggregation(), opts) == MetricType::Counter
-        && !name.ends_with("_total")
-    {
-        name.push_str("_total");
-    }
-    name
-}
-
-/// Every label name the series of `view` carry, sorted: the sanitised tag keys and the
-/// constant labels, plus `le` for a histogram. Duplicates are kept, so a caller can detect them.
-///
-/// A push exporter uses this to refuse views whose labels the Pushgateway would overwrite
-/// (`job`, grouping labels); see also [`ExpositionOptions::with_reserved_labels`].
-///
-/// ```
-/// use census_prometheus::{naming::label_names, ExpositionOptions};
-/// use census_sdk::{Aggregation, Float64Measure, TagKey, View};
-/// let m = Float64Measure::new("doc.io/naming_latency", "Latency", "ms").unwrap();
-/// let keys = [TagKey::new("method").unwrap(), TagKey::new("http.status").unwrap()];
-/// let view = View::new("lat", "", keys, &m, Aggregation::distribution(&[1.0]).unwrap()).unwrap();
-/// let opts = ExpositionOptions::new().with_const_label("service", "api").unwrap();
-/// assert_eq!(label_names(&view, &opts), ["http_status", "le", "method", "service"]);
-/// ```
-pub fn label_names(view: &View, opts: &ExpositionOptions) -> Vec<String> {
-    let mut names: Vec<String> = view
-        .columns()
-        .iter()
-        .map(|k| sanitize(k.name()))
-        .chain(opts.const_labels().iter().map(|(n, _)| n.clone()))
-        .collect();
-    if matches!(view.aggregation(), Aggregation::Distribution(_)) {
-        names.push(BUCKET_LABEL.to_string());
-    }
-    names.sort();
-    names
-}
-
-/// The Prometheus type of a view's metric.
+/// The Prometheus type of a view's metric (see [`crate::ExpositionOptions::metric_type`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetricType {
-    /// Count, and Sum unless [`ExpositionOptions::with_sum_as_untyped`].
+    /// Count, and Sum unless [`crate::ExpositionOptions::with_sum_as_untyped`].
     Counter,
     /// LastValue.
     Gauge,
     /// Distribution.
     Histogram,
-    /// Sum with [`ExpositionOptions::with_sum_as_untyped`] (OpenCensus Python, Go ≤ 0.19).
+    /// Sum with [`crate::ExpositionOptions::with_sum_as_untyped`] (OpenCensus Python, Go ≤ 0.19).
     Untyped,
 }
 
 impl MetricType {
-    /// The type of a view with `aggregation` under `opts`.
-    pub fn of(aggregation: &Aggregation, opts: &ExpositionOptions) -> MetricType {
-        match aggregation {
-            Aggregation::Count => MetricType::Counter,
-            Aggregation::Sum if opts.sum_as_untyped() => MetricType::Untyped,
-            Aggregation::Sum => MetricType::Counter,
-            Aggregation::LastValue => MetricType::Gauge,
-            Aggregation::Distribution(_) => MetricType::Histogram,
-        }
-    }
-
     /// The name in a text-format `# TYPE` line.
     pub fn as_str(self) -> &'static str {
         match self {

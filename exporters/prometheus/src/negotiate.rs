@@ -1,6 +1,6 @@
 //! HTTP content negotiation for scrapes: see [`negotiate_format`] for details.
 
-use crate::encode::Format;
+use crate::format::Format;
 
 /// The format to answer a scrape with, given its `Accept` header.
 ///

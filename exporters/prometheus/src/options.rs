@@ -1,8 +1,11 @@
 //! See [`ExpositionOptions`] for details.
 
+use census_sdk::{Aggregation, View};
+
 use crate::error::ConfigError;
 use crate::naming::{
-    is_reserved_label_name, is_valid_label_name, is_valid_metric_name, BUCKET_LABEL,
+    is_reserved_label_name, is_valid_label_name, is_valid_metric_name, sanitize, sanitize_into,
+    MetricType, BUCKET_LABEL,
 };
 
 /// What the exposition looks like: namespace, constant labels and compatibility switches.
@@ -155,6 +158,82 @@ impl ExpositionOptions {
     /// The reserved label names, sorted.
     pub fn reserved_labels(&self) -> &[String] {
         &self.reserved_labels
+    }
+
+    /// The Prometheus type of a view with `aggregation` under these options.
+    ///
+    /// ```
+    /// use census_prometheus::{naming::MetricType, ExpositionOptions};
+    /// use census_sdk::Aggregation;
+    /// assert_eq!(ExpositionOptions::new().metric_type(&Aggregation::Sum), MetricType::Counter);
+    /// let python = ExpositionOptions::new().with_sum_as_untyped(true);
+    /// assert_eq!(python.metric_type(&Aggregation::Sum), MetricType::Untyped);
+    /// ```
+    pub fn metric_type(&self, aggregation: &Aggregation) -> MetricType {
+        match aggregation {
+            Aggregation::Count => MetricType::Counter,
+            Aggregation::Sum if self.sum_as_untyped => MetricType::Untyped,
+            Aggregation::Sum => MetricType::Counter,
+            Aggregation::LastValue => MetricType::Gauge,
+            Aggregation::Distribution(_) => MetricType::Histogram,
+        }
+    }
+
+    /// The metric (family) name of `view` in text format 0.0.4: the namespace, `_`, the
+    /// sanitised view name, and `_total` for counters when [`Self::with_counter_total_suffix`]
+    /// is on.
+    ///
+    /// ```
+    /// use census_prometheus::ExpositionOptions;
+    /// use census_sdk::{Aggregation, Int64Measure, View};
+    /// let m = Int64Measure::new("doc.io/naming_requests", "Requests", "1").unwrap();
+    /// let view = View::new("request/count", "", [], &m, Aggregation::Count).unwrap();
+    /// let opts = ExpositionOptions::new().with_namespace("myapp").unwrap();
+    /// assert_eq!(opts.metric_name(&view), "myapp_request_count");
+    /// let python = opts.with_counter_total_suffix(true);
+    /// assert_eq!(python.metric_name(&view), "myapp_request_count_total");
+    /// ```
+    pub fn metric_name(&self, view: &View) -> String {
+        let mut name = String::with_capacity(self.namespace.len() + view.name().len() + 8);
+        if !self.namespace.is_empty() {
+            name.push_str(&self.namespace);
+            name.push('_');
+        }
+        sanitize_into(view.name(), &mut name);
+        if self.counter_total_suffix
+            && self.metric_type(view.aggregation()) == MetricType::Counter
+            && !name.ends_with("_total")
+        {
+            name.push_str("_total");
+        }
+        name
+    }
+
+    /// Every label name the series of `view` carry, sorted: the sanitised tag keys and the
+    /// constant labels, plus `le` for a histogram. Duplicates are kept, so a caller can detect
+    /// them.
+    ///
+    /// ```
+    /// use census_prometheus::ExpositionOptions;
+    /// use census_sdk::{Aggregation, Float64Measure, TagKey, View};
+    /// let m = Float64Measure::new("doc.io/naming_latency", "Latency", "ms").unwrap();
+    /// let keys = [TagKey::new("method").unwrap(), TagKey::new("http.status").unwrap()];
+    /// let view = View::new("lat", "", keys, &m, Aggregation::distribution(&[1.0]).unwrap()).unwrap();
+    /// let opts = ExpositionOptions::new().with_const_label("service", "api").unwrap();
+    /// assert_eq!(opts.label_names(&view), ["http_status", "le", "method", "service"]);
+    /// ```
+    pub fn label_names(&self, view: &View) -> Vec<String> {
+        let mut names: Vec<String> = view
+            .columns()
+            .iter()
+            .map(|k| sanitize(k.name()))
+            .chain(self.const_labels.iter().map(|(n, _)| n.clone()))
+            .collect();
+        if matches!(view.aggregation(), Aggregation::Distribution(_)) {
+            names.push(BUCKET_LABEL.to_string());
+        }
+        names.sort();
+        names
     }
 }
 

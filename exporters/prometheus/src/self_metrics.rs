@@ -4,8 +4,8 @@ use census_sdk::{
     Aggregation, Float64Measure, Int64Measure, Meter, TagKey, TagMap, TagValue, View,
 };
 
-use crate::encode::Format;
 use crate::error::BuildError;
+use crate::format::Format;
 
 /// Scrape count, scrape duration and scrape errors, in a private (never started) meter whose
 /// views are appended to each scrape:
@@ -92,11 +92,7 @@ impl SelfMetrics {
 
     /// Records one answered scrape.
     pub(crate) fn scraped(&self, format: Format, seconds: f64, skipped_views: usize) {
-        let name = match format {
-            Format::Text => "text",
-            Format::OpenMetrics => "openmetrics",
-        };
-        let tags = self.tags(&self.format, name);
+        let tags = self.tags(&self.format, format.as_str());
         self.meter
             .record_with_tags(&tags, &[self.scrapes.m(1), self.duration.m(seconds)]);
         if skipped_views > 0 {

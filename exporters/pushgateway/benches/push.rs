@@ -8,7 +8,8 @@
 
 use std::time::Duration;
 
-use census_pushgateway::{Format, Method, Pushgateway, Retry};
+use census_prometheus::Format;
+use census_pushgateway::{Method, Pushgateway, Retry};
 use census_sdk::{Aggregation, Int64Measure, Meter, TagKey, TagMap, View};
 use census_testkit::Pushgateway as Gateway;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};

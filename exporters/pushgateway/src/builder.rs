@@ -12,7 +12,9 @@ use census_sdk::Meter;
 use crate::body::BodyEncoder;
 use crate::error::BuildError;
 use crate::exporter::{Pushgateway, Shared};
-use crate::format::{Format, Method};
+use census_prometheus::Format;
+
+use crate::format::{check_push_format, Method};
 use crate::grouping::GroupingKey;
 use crate::outcome::Outcome;
 use crate::send::{Config, Push, Sink};
@@ -25,7 +27,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 ///
 /// ```
 /// use std::time::Duration;
-/// use census_pushgateway::{Format, Method, Pushgateway, Retry};
+/// use census_prometheus::Format;
+/// use census_pushgateway::{Method, Pushgateway, Retry};
 ///
 /// let builder = Pushgateway::builder("http://127.0.0.1:9091", "nightly_backup")
 ///     .with_grouping_label("instance", "db-1")
@@ -257,6 +260,7 @@ impl PushgatewayBuilder {
     /// A [`BuildError`] naming the bad URL, job, label, header, certificate or option; or
     /// [`BuildError::Spawn`] when a thread cannot start.
     pub fn build(self) -> Result<Pushgateway, BuildError> {
+        check_push_format(self.format)?;
         let base = base_url(&self.url)?;
         let mut key = GroupingKey::new(self.job)?;
         for (n, v) in self.grouping {

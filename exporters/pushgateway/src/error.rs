@@ -49,6 +49,15 @@ pub enum BuildError {
     /// `Method::Delete` was given as the method of periodic and final pushes.
     #[error("Method::Delete cannot be the method of periodic and final pushes; use with_delete_on_shutdown(true) to delete the group at the end")]
     DeleteAsPushMethod,
+    /// The body format is one the Pushgateway does not accept for pushes (OpenMetrics).
+    #[error(
+        "the Pushgateway does not accept pushes in format {format:?}: use Format::Text \
+         (the default) or Format::ProtobufDelimited"
+    )]
+    UnsupportedFormat {
+        /// The rejected format.
+        format: census_prometheus::Format,
+    },
     /// The shared Prometheus naming options were rejected (namespace, constant labels).
     #[error("invalid Prometheus naming options: {source}")]
     Naming {

@@ -1,41 +1,17 @@
-//! Wire choices: body [`Format`], HTTP [`Method`], and gzip.
+//! Wire choices: which body [`Format`]s a push may use, HTTP [`Method`], and gzip.
 
 pub(crate) use census_export::gzip;
+use census_prometheus::Format;
 
-/// The body format of a push.
-///
-/// The Pushgateway parses a body as protobuf only when the `Content-Type` is exactly the
-/// delimited `MetricFamily` type below; anything else is parsed as text 0.0.4 (OpenMetrics is
-/// not accepted for pushes).
-///
-/// ```
-/// use census_pushgateway::Format;
-/// assert_eq!(Format::Text.content_type(), "text/plain; version=0.0.4; charset=utf-8");
-/// assert_eq!(
-///     Format::ProtobufDelimited.content_type(),
-///     "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
-/// );
-/// assert_eq!(Format::default(), Format::Text);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum Format {
-    /// Prometheus text format 0.0.4 (the default): readable, and what print mode shows best.
-    #[default]
-    Text,
-    /// Varint-length-delimited `io.prometheus.client.MetricFamily` protobuf messages.
-    ProtobufDelimited,
-}
+use crate::error::BuildError;
 
-impl Format {
-    /// The `Content-Type` header sent with this format.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Text => "text/plain; version=0.0.4; charset=utf-8",
-            Format::ProtobufDelimited => {
-                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
-            }
-        }
+/// The push formats the Pushgateway accepts: census-prometheus's text 0.0.4 (the default) and
+/// protobuf-delimited `MetricFamily` messages; it parses anything else as text, so OpenMetrics
+/// is refused when the exporter is built.
+pub(crate) fn check_push_format(format: Format) -> Result<(), BuildError> {
+    match format {
+        Format::Text | Format::ProtobufDelimited => Ok(()),
+        other => Err(BuildError::UnsupportedFormat { format: other }),
     }
 }
 

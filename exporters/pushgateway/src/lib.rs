@@ -11,7 +11,7 @@
 //!    ([`PushgatewayBuilder::with_meter`]).
 //! 2. **The body** — census-prometheus's text 0.0.4 exposition, the very code the pull
 //!    exporter serves (namespace and constant labels through the same options), or
-//!    protobuf-delimited `MetricFamily` messages ([`Format`]); optionally gzipped.
+//!    protobuf-delimited `MetricFamily` messages ([`census_prometheus::Format`]); optionally gzipped.
 //! 3. **The group** — a [`GroupingKey`] (job plus labels) turned into the exact URL path the
 //!    gateway expects (`@base64` where needed, never `//`, never `+` for a space). A view
 //!    carrying `job` or a grouping label is refused before anything is sent
@@ -88,13 +88,12 @@ mod exporter;
 mod format;
 mod grouping;
 mod outcome;
-mod proto;
 mod send;
 
 pub use builder::{PushgatewayBuilder, DEFAULT_TIMEOUT};
 pub use error::{BuildError, PushError};
 pub use exporter::Pushgateway;
-pub use format::{Format, Method};
+pub use format::Method;
 pub use grouping::GroupingKey;
 pub use outcome::{JOB_DURATION_SECONDS, JOB_LAST_RUN_SUCCESS, JOB_LAST_SUCCESS_TIMESTAMP_SECONDS};
 

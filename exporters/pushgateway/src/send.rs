@@ -16,7 +16,9 @@ use census_sdk::{Meter, Snapshot, ViewData};
 
 use crate::body::BodyEncoder;
 use crate::error::PushError;
-use crate::format::{gzip, Format, Method};
+use census_prometheus::Format;
+
+use crate::format::{gzip, Method};
 use crate::grouping::GroupingKey;
 use crate::outcome::Outcome;
 

@@ -5,7 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use census_pushgateway::{Format, Method, PushError, Pushgateway, Retry};
+use census_prometheus::Format;
+use census_pushgateway::{Method, PushError, Pushgateway, Retry};
 use common::{meter_with_jobs, Action, Fake};
 
 fn fast_retry(max_attempts: u32) -> Retry {

@@ -3,7 +3,8 @@
 
 mod common;
 
-use census_pushgateway::{Format, Method, Pushgateway};
+use census_prometheus::Format;
+use census_pushgateway::{Method, Pushgateway};
 use census_sdk::{Aggregation, Float64Measure, Int64Measure, Meter, TagKey, TagMap, View};
 use census_testkit::Pushgateway as Gateway;
 use serde_json::Value;

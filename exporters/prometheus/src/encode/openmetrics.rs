@@ -9,22 +9,16 @@ use std::time::UNIX_EPOCH;
 use census_sdk::{AggregationData, DistributionData, Exemplar};
 
 use super::number::{write_go_float, write_u64};
-use super::plan::Family;
-use super::text::{escape_label_value, write_labels};
-use super::Scratch;
+use super::scratch::Scratch;
+use crate::escape::escape_label_value;
+use crate::model::Family;
 use crate::naming::{is_valid_label_name, MetricType};
-use crate::options::ExpositionOptions;
 
 /// OpenMetrics caps the combined length of an exemplar's label names and values.
 const EXEMPLAR_MAX_RUNES: usize = 128;
 
-/// Writes one family: `# HELP`, `# TYPE`, then every row sorted by label values.
-pub(crate) fn write_family(
-    out: &mut Vec<u8>,
-    fam: &Family<'_>,
-    opts: &ExpositionOptions,
-    scratch: &mut Scratch,
-) {
+/// Writes one family: `# HELP`, `# TYPE`, then every series in the model's order.
+pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Scratch) {
     let name = fam.name.as_bytes();
     out.extend_from_slice(b"# HELP ");
     out.extend_from_slice(name);
@@ -39,7 +33,6 @@ pub(crate) fn write_family(
     });
     out.push(b'\n');
 
-    scratch.sort_rows(fam);
     if let Some(bounds) = fam.data.view.aggregation().bounds() {
         scratch.le.clear();
         scratch.le_ends.clear();
@@ -54,17 +47,15 @@ pub(crate) fn write_family(
     } else {
         b""
     };
-    for &i in &scratch.order {
+    for &i in &fam.rows.order {
         let row = &fam.data.rows[i as usize];
-        scratch.labels.clear();
-        write_labels(&mut scratch.labels, fam, row, opts);
-        let labels = &scratch.labels[..];
+        let labels = fam.rows.block(i as usize);
         match &row.data {
             AggregationData::Count(c) => float_sample(out, name, suffix, labels, *c as f64),
             AggregationData::Sum(s) => float_sample(out, name, suffix, labels, s.as_f64()),
             AggregationData::LastValue(v) => float_sample(out, name, b"", labels, v.as_f64()),
-            AggregationData::Distribution(d) => histogram(out, name, d, scratch),
-            // Rows that do not fit their view were left out by the plan.
+            AggregationData::Distribution(d) => histogram(out, name, labels, d, scratch),
+            // Rows that do not fit their view were left out by the model.
             _ => {}
         }
     }
@@ -89,8 +80,13 @@ fn float_sample(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8], v:
     out.push(b'\n');
 }
 
-fn histogram(out: &mut Vec<u8>, name: &[u8], d: &DistributionData, scratch: &Scratch) {
-    let labels = &scratch.labels[..];
+fn histogram(
+    out: &mut Vec<u8>,
+    name: &[u8],
+    labels: &[u8],
+    d: &DistributionData,
+    scratch: &Scratch,
+) {
     let mut cumulative = 0u64;
     let n = scratch.le_ends.len();
     for i in 0..=n {

@@ -3,18 +3,13 @@
 use census_sdk::{AggregationData, Row};
 
 use super::number::write_go_float;
-use super::plan::{Family, Source};
-use super::Scratch;
-use crate::options::ExpositionOptions;
+use super::scratch::Scratch;
+use crate::escape::escape_help;
+use crate::model::Family;
 
-/// Writes one family: `# HELP`, `# TYPE`, then every row sorted by label values; a histogram
+/// Writes one family: `# HELP`, `# TYPE`, then every series in the model's order; a histogram
 /// row as its `_bucket` lines (cumulative, `le` last, ending with `+Inf`), `_sum` and `_count`.
-pub(crate) fn write_family(
-    out: &mut Vec<u8>,
-    fam: &Family<'_>,
-    opts: &ExpositionOptions,
-    scratch: &mut Scratch,
-) {
+pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Scratch) {
     let name = fam.name.as_bytes();
     out.extend_from_slice(b"# HELP ");
     out.extend_from_slice(name);
@@ -38,46 +33,27 @@ pub(crate) fn write_family(
             scratch.le_ends.push((start, scratch.le.len()));
         }
     }
-    // Pass 1, rows in storage order (each row's tag values and data are read once, where
-    // they lie in memory): sort key, escaped label block, and the numbers of its lines.
-    // Pass 2, rows in sorted order: lines from those compact buffers. Reading the snapshot
-    // itself in sorted order costs cache misses per value on large views.
+    // Pass 1, rows in storage order (each row's data is read once, where it lies in memory):
+    // the numbers of its lines (the model wrote the label blocks the same way). Pass 2, rows
+    // in sorted order: lines from those compact buffers. Reading the snapshot itself in
+    // sorted order costs cache misses per value on large views.
     let rows = &fam.data.rows;
     let per_row = scratch.le_ends.len() + if scratch.le_ends.is_empty() { 1 } else { 2 };
-    scratch.blocks.clear();
-    scratch.block_ends.clear();
     scratch.nums.clear();
-    let mut plain = true;
     for chunk in rows.chunks(256) {
         warm(chunk);
         for row in chunk {
-            plain &= write_labels(&mut scratch.blocks, fam, row, opts);
-            scratch.block_ends.push(scratch.blocks.len());
             push_numbers(&mut scratch.nums, row, per_row);
         }
-    }
-    if plain {
-        // No value holds a byte that sorts at or below `"` or that is escaped: the label
-        // blocks then order exactly as the label values, and serve as sort keys.
-        scratch.sort_by_keys(&fam.name, rows.len(), true);
-    } else {
-        scratch.sort_rows(fam);
     }
 
     let mut head = std::mem::take(&mut scratch.head);
     let Scratch {
-        order,
-        le,
-        le_ends,
-        blocks,
-        block_ends,
-        nums,
-        ..
+        le, le_ends, nums, ..
     } = &*scratch;
-    for &i in order {
+    for &i in &fam.rows.order {
         let i = i as usize;
-        let start = if i == 0 { 0 } else { block_ends[i - 1] };
-        let labels = &blocks[start..block_ends[i]];
+        let labels = fam.rows.block(i);
         let nums = &nums[i * per_row..(i + 1) * per_row];
         if le_ends.is_empty() {
             scalar_head(out, name, b"", labels);
@@ -109,17 +85,12 @@ pub(crate) fn write_family(
     scratch.head = head;
 }
 
-/// Reads one byte of every tag value and of the buckets of `rows`, in a loop so short that
-/// the CPU overlaps the cache misses of many rows; the pass that follows then finds the
-/// data in cache instead of missing once per value.
+/// Reads one byte of the buckets of `rows`, in a loop so short that the CPU overlaps the cache
+/// misses of many rows; the pass that follows then finds the data in cache instead of missing
+/// once per value.
 fn warm(rows: &[Row]) {
     let mut x = 0u64;
     for row in rows {
-        for v in row.tag_values.iter() {
-            x = x.wrapping_add(u64::from(
-                v.as_str().as_bytes().first().copied().unwrap_or(0),
-            ));
-        }
         if let AggregationData::Distribution(d) = &row.data {
             x = x.wrapping_add(d.bucket_counts.first().copied().unwrap_or(0));
         }
@@ -142,7 +113,7 @@ fn push_numbers(nums: &mut Vec<f64>, row: &Row, per_row: usize) {
             }
             nums.extend_from_slice(&[d.count as f64, d.sum(), d.count as f64]);
         }
-        // The plan left out rows that do not fit their view; keep the layout regardless.
+        // The model left out rows that do not fit their view; keep the layout regardless.
         _ => nums.resize(nums.len() + per_row, 0.0),
     }
 }
@@ -158,78 +129,5 @@ fn scalar_head(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8]) {
         out.push(b'{');
         out.extend_from_slice(labels);
         out.extend_from_slice(b"} ");
-    }
-}
-
-/// `a="x",b="y"`: the row's labels in family order, values escaped.
-pub(crate) fn write_labels(
-    out: &mut Vec<u8>,
-    fam: &Family<'_>,
-    row: &Row,
-    opts: &ExpositionOptions,
-) -> bool {
-    let mut plain = true;
-    for slot in &fam.labels {
-        out.extend_from_slice(slot.prefix.as_bytes());
-        let value = match slot.source {
-            Source::Column(c) => row.tag_values[c].as_str(),
-            Source::Const(c) => opts.const_labels()[c].1.as_str(),
-        };
-        plain &= escape(out, value, true);
-        out.push(b'"');
-    }
-    plain
-}
-
-/// Escapes `\` and newline, as client_golang does for HELP text.
-pub(crate) fn escape_help(out: &mut Vec<u8>, s: &str) {
-    escape(out, s, false);
-}
-
-/// Escapes `\`, `"` and newline, as client_golang does for label values.
-pub(crate) fn escape_label_value(out: &mut Vec<u8>, s: &str) {
-    escape(out, s, true);
-}
-
-/// Appends `s` escaped; returns whether `s` was "plain": no byte at or below `"` (controls,
-/// space, `!`, `"`) and no `\`, so that text containing it sorts as `s` itself.
-#[inline]
-fn escape(out: &mut Vec<u8>, s: &str, quote: bool) -> bool {
-    let b = s.as_bytes();
-    // One check for both questions (every byte to escape is below `"` or is `\` or `"`), with
-    // no early exit, so the compiler compares many bytes at once.
-    let odd = b
-        .iter()
-        .fold(false, |acc, &c| acc | (c <= b'"') | (c == b'\\'));
-    if !odd {
-        out.extend_from_slice(b);
-        return true;
-    }
-    for &c in b {
-        match c {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'"' if quote => out.extend_from_slice(b"\\\""),
-            _ => out.push(c),
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_follows_client_golang() {
-        let mut out = Vec::new();
-        escape_help(&mut out, "a\\b\n\"c\"");
-        assert_eq!(out, b"a\\\\b\\n\"c\"");
-        out.clear();
-        escape_label_value(&mut out, "a\\b\n\"c\"");
-        assert_eq!(out, b"a\\\\b\\n\\\"c\\\"");
-        out.clear();
-        escape_label_value(&mut out, "plain");
-        assert_eq!(out, b"plain");
     }
 }

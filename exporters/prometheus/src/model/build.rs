@@ -1,63 +1,44 @@
-//! Which views become which families: see [`plan`] for details.
+//! Which views become which families: see [`build`] for details.
 
 use std::collections::HashMap;
 
 use census_sdk::{AggregationData, ViewData};
 
-use super::Format;
+use super::label::{Label, Source};
+use super::order::OrderCache;
+use super::{Family, Model};
 use crate::error::EncodeError;
+use crate::format::Format;
 use crate::naming::{sanitize, MetricType, BUCKET_LABEL};
 use crate::options::ExpositionOptions;
 
-/// Where a label's value comes from.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Source {
-    /// The row's tag value at this column.
-    Column(usize),
-    /// This constant label of the options.
-    Const(usize),
-}
-
-/// One label of a family.
-#[derive(Debug)]
-pub(crate) struct Slot {
-    pub(crate) name: String,
-    pub(crate) source: Source,
-    /// What precedes the value in a label block: `name="`, with a leading `,` after the first.
-    pub(crate) prefix: String,
-}
-
-/// One view, checked and named, ready to be written.
-#[derive(Debug)]
-pub(crate) struct Family<'a> {
-    pub(crate) data: &'a ViewData,
-    /// The family name: the `# TYPE` name (in OpenMetrics, a counter's name without `_total`).
-    pub(crate) name: String,
-    pub(crate) kind: MetricType,
-    /// Labels sorted by name (`le` is added by the writer, last).
-    pub(crate) labels: Vec<Slot>,
-    /// The view's columns in label order: rows sort by their values in this order.
-    pub(crate) sort_columns: Vec<usize>,
+impl<'a> Model<'a> {
+    /// The model of `data` under `opts`, named for `format` (OpenMetrics names a counter
+    /// family without its `_total`; text and protobuf name it as its samples).
+    ///
+    /// A reused [`crate::Encoder`] builds models faster ([`crate::Encoder::model`]): it
+    /// keeps each family's series order between encodings and only checks it.
+    pub fn new(data: &'a [ViewData], opts: &ExpositionOptions, format: Format) -> Self {
+        build(data, opts, format, &mut OrderCache::default())
+    }
 }
 
 /// Names the views, checks their labels, leaves out the ones that would make the exposition
-/// invalid (reporting why), and returns the rest sorted by family name.
-///
-/// Views are taken in input order: of two valid views whose names collide, the first is kept.
-/// Views without rows take part in the collision check (so which view wins does not depend on
-/// which has data yet) but are not returned.
-pub(crate) fn plan<'a>(
+/// invalid (reporting why), and sorts the rest by family name and their series by label
+/// values (see [`Model`]).
+pub(crate) fn build<'a>(
     data: &'a [ViewData],
     opts: &ExpositionOptions,
     format: Format,
-    skipped: &mut Vec<EncodeError>,
-) -> Vec<Family<'a>> {
+    cache: &mut OrderCache,
+) -> Model<'a> {
+    let mut skipped = Vec::new();
     let mut taken: HashMap<String, &'a str> = HashMap::with_capacity(data.len() * 2);
     let mut families = Vec::with_capacity(data.len());
     let mut reserved = Vec::with_capacity(5);
     for vd in data {
         let view_name = vd.view.name();
-        let kind = MetricType::of(vd.view.aggregation(), opts);
+        let kind = opts.metric_type(vd.view.aggregation());
         let labels = match labels(vd, opts, kind) {
             Ok(labels) => labels,
             Err(e) => {
@@ -91,23 +72,22 @@ pub(crate) fn plan<'a>(
         if vd.rows.is_empty() {
             continue;
         }
-        let sort_columns = labels
-            .iter()
-            .filter_map(|s| match s.source {
-                Source::Column(c) => Some(c),
-                Source::Const(_) => None,
-            })
-            .collect();
+        let with_blocks = format != Format::ProtobufDelimited;
+        let rows = cache.sort(&name, &vd.rows, &labels, with_blocks);
         families.push(Family {
             data: vd,
             name,
             kind,
             labels,
-            sort_columns,
+            rows,
         });
     }
     families.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-    families
+    Model {
+        format,
+        families,
+        skipped,
+    }
 }
 
 /// The `# TYPE` name of a view.
@@ -117,7 +97,7 @@ fn family_name(
     kind: MetricType,
     format: Format,
 ) -> String {
-    let mut name = crate::naming::metric_name(&vd.view, opts);
+    let mut name = opts.metric_name(&vd.view);
     if format == Format::OpenMetrics && kind == MetricType::Counter {
         // OpenMetrics names the counter family without `_total` and its sample with it.
         if let Some(stem) = name.strip_suffix("_total") {
@@ -132,8 +112,9 @@ fn series_names(name: &str, kind: MetricType, format: Format, out: &mut Vec<Stri
     out.clear();
     out.push(name.to_string());
     let suffixes: &[&str] = match (kind, format) {
-        (MetricType::Histogram, Format::Text) => &["_bucket", "_sum", "_count"],
         (MetricType::Histogram, Format::OpenMetrics) => &["_bucket", "_sum", "_count", "_created"],
+        // Text, and protobuf (which a gateway or scraper shows as text).
+        (MetricType::Histogram, _) => &["_bucket", "_sum", "_count"],
         (MetricType::Counter, Format::OpenMetrics) => &["_total", "_created"],
         _ => &[],
     };
@@ -145,10 +126,10 @@ fn labels(
     vd: &ViewData,
     opts: &ExpositionOptions,
     kind: MetricType,
-) -> Result<Vec<Slot>, EncodeError> {
+) -> Result<Vec<Label>, EncodeError> {
     let view = vd.view.name();
     let columns = vd.view.columns();
-    let mut slots: Vec<Slot> = Vec::with_capacity(columns.len() + opts.const_labels().len());
+    let mut slots: Vec<Label> = Vec::with_capacity(columns.len() + opts.const_labels().len());
     for (i, key) in columns.iter().enumerate() {
         let name = sanitize(key.name());
         if kind == MetricType::Histogram && name == BUCKET_LABEL {
@@ -164,22 +145,22 @@ fn labels(
                 label: name,
             });
         }
-        slots.push(Slot {
+        slots.push(Label {
             name,
             source: Source::Column(i),
             prefix: String::new(),
         });
     }
-    for (i, (name, _)) in opts.const_labels().iter().enumerate() {
-        slots.push(Slot {
+    for (name, value) in opts.const_labels() {
+        slots.push(Label {
             name: name.clone(),
-            source: Source::Const(i),
+            source: Source::Const(value.clone()),
             prefix: String::new(),
         });
     }
     slots.sort_by(|a, b| a.name.cmp(&b.name));
     if let Some(w) = slots.windows(2).find(|w| w[0].name == w[1].name) {
-        let origin = |s: &Slot| match s.source {
+        let origin = |s: &Label| match s.source {
             Source::Column(c) => columns[c].name().to_string(),
             Source::Const(_) => format!("const label {}", s.name),
         };
