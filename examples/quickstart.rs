@@ -83,7 +83,7 @@ fn main() -> ExitCode {
         .and_then(|v| v.parse().ok());
     let mut i: u64 = 0;
     while iterations.is_none_or(|n| i < n) {
-        let m = if i % 3 == 0 { "POST" } else { "GET" };
+        let m = if i.is_multiple_of(3) { "POST" } else { "GET" };
         let s = if i % 10 == 9 { "500" } else { "200" };
         let tags = TagMap::from_pairs(&[("method", m), ("status", s)]).unwrap();
         census::record_with_tags(

@@ -33,6 +33,65 @@ impl ExporterKind {
     }
 }
 
+impl ExporterKind {
+    /// The census cargo feature this exporter needs, if any (`stdout` and `none` need none).
+    pub fn feature(self) -> Option<&'static str> {
+        match self {
+            Self::Prometheus => Some("prometheus"),
+            Self::Pushgateway => Some("pushgateway"),
+            Self::Stdout | Self::None => None,
+        }
+    }
+
+    /// Whether this build of census can run the exporter (its feature, if any, is on).
+    pub fn is_available(self) -> bool {
+        Features::BUILT.has(self)
+    }
+}
+
+/// Which exporter features a build has ([`Features::BUILT`]; tests pass others).
+#[derive(Debug, Clone, Copy)]
+struct Features {
+    prometheus: bool,
+    pushgateway: bool,
+}
+
+impl Features {
+    const BUILT: Self = Self {
+        prometheus: cfg!(feature = "prometheus"),
+        pushgateway: cfg!(feature = "pushgateway"),
+    };
+
+    fn has(self, k: ExporterKind) -> bool {
+        match k {
+            ExporterKind::Prometheus => self.prometheus,
+            ExporterKind::Pushgateway => self.pushgateway,
+            ExporterKind::Stdout | ExporterKind::None => true,
+        }
+    }
+
+    /// The exporters this build can run, for error messages.
+    fn available(self) -> &'static str {
+        match (self.prometheus, self.pushgateway) {
+            (true, true) => "prometheus, pushgateway, stdout, none",
+            (true, false) => "prometheus, stdout, none",
+            (false, true) => "pushgateway, stdout, none",
+            (false, false) => "stdout, none",
+        }
+    }
+
+    /// The built-in exporter choice: pull when its server is built in, else push; with no
+    /// exporter feature at all still `prometheus`, which `resolve` reports as
+    /// [`ConfigError::FeatureDisabled`] rather than silently exporting nothing.
+    fn builtin(self) -> ExporterKind {
+        if self.pushgateway && !self.prometheus {
+            ExporterKind::Pushgateway
+        } else {
+            ExporterKind::Prometheus
+        }
+    }
+}
+
 impl fmt::Display for ExporterKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -75,6 +134,21 @@ pub enum ConfigError {
         /// How to provide it.
         hint: &'static str,
     },
+    /// An exporter was chosen whose census cargo feature this build leaves out.
+    #[error(
+        "{variable}={exporter} needs the census feature \"{feature}\", which this build leaves out: \
+         add it to the census dependency (features = [\"{feature}\"]) or choose one of: {available}"
+    )]
+    FeatureDisabled {
+        /// The variable (or builder field) that chose it: `CENSUS_EXPORTER`.
+        variable: &'static str,
+        /// The exporter chosen (the value).
+        exporter: ExporterKind,
+        /// The cargo feature to enable.
+        feature: &'static str,
+        /// The exporters this build can run.
+        available: &'static str,
+    },
 }
 
 /// Every setting of the startup exporter choice. `None` means "not set here".
@@ -85,7 +159,7 @@ pub enum ConfigError {
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `CENSUS_EXPORTER` | `prometheus`, `pushgateway`, `stdout`, `none`, or a comma list | `prometheus` |
+/// | `CENSUS_EXPORTER` | `prometheus`, `pushgateway`, `stdout`, `none`, or a comma list | `prometheus` (`pushgateway` when only that feature is on) |
 /// | `CENSUS_NAMESPACE` | metric name prefix | none |
 /// | `CENSUS_CONST_LABELS` | `k=v,k=v` added to every series | none |
 /// | `CENSUS_PROMETHEUS_ADDR` | `host:port` to serve `/metrics` on | `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT` if set, else `127.0.0.1:9464` |
@@ -319,7 +393,8 @@ impl ExporterConfig {
         self.pushgateway_url = Some(url.into());
         self
     }
-    /// The exporters to run when neither code nor `CENSUS_EXPORTER` chose (built-in: prometheus).
+    /// The exporters to run when neither code nor `CENSUS_EXPORTER` chose (built-in: prometheus,
+    /// or pushgateway when census is built with that feature only).
     pub fn default_exporters(mut self, kinds: impl IntoIterator<Item = ExporterKind>) -> Self {
         self.defaults.exporters = Some(kinds.into_iter().collect());
         self
@@ -338,15 +413,28 @@ impl ExporterConfig {
     /// Applies defaults and checks requirements.
     ///
     /// # Errors
+    /// [`ConfigError::FeatureDisabled`] when an exporter is chosen whose cargo feature is off;
     /// [`ConfigError::Missing`] when the pushgateway exporter is enabled with no job;
     /// [`ConfigError::Invalid`] for a malformed URL or pair set in code.
     pub fn resolve(self) -> Result<ResolvedConfig, ConfigError> {
+        self.resolve_for(Features::BUILT)
+    }
+
+    fn resolve_for(self, built: Features) -> Result<ResolvedConfig, ConfigError> {
         let mut exporters = Vec::new();
         for k in self
             .exporters
             .or(self.defaults.exporters)
-            .unwrap_or_else(|| vec![ExporterKind::Prometheus])
+            .unwrap_or_else(|| vec![built.builtin()])
         {
+            if let (false, Some(feature)) = (built.has(k), k.feature()) {
+                return Err(ConfigError::FeatureDisabled {
+                    variable: "CENSUS_EXPORTER",
+                    exporter: k,
+                    feature,
+                    available: built.available(),
+                });
+            }
             if k != ExporterKind::None && !exporters.contains(&k) {
                 exporters.push(k);
             }
@@ -670,6 +758,84 @@ mod tests {
         assert_eq!(
             err(&[("CENSUS_EXPORTER", "pushgateway")]),
             "CENSUS_JOB is required when pushgateway is enabled: set CENSUS_JOB=<job name> or call ExporterConfig::with_job"
+        );
+    }
+
+    #[test]
+    fn an_exporter_whose_feature_is_off_is_a_typed_error() {
+        let pull_only = Features {
+            prometheus: true,
+            pushgateway: false,
+        };
+        let push_only = Features {
+            prometheus: false,
+            pushgateway: true,
+        };
+        let neither = Features {
+            prometheus: false,
+            pushgateway: false,
+        };
+        let resolve = |pairs: &[(&str, &str)], built| {
+            ExporterConfig::new()
+                .fill_from(env(pairs))
+                .unwrap()
+                .resolve_for(built)
+        };
+        let e = resolve(
+            &[
+                ("CENSUS_EXPORTER", "stdout,pushgateway"),
+                ("CENSUS_JOB", "j"),
+            ],
+            pull_only,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            ConfigError::FeatureDisabled {
+                variable: "CENSUS_EXPORTER",
+                exporter: ExporterKind::Pushgateway,
+                feature: "pushgateway",
+                available: "prometheus, stdout, none",
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "CENSUS_EXPORTER=pushgateway needs the census feature \"pushgateway\", which this build \
+             leaves out: add it to the census dependency (features = [\"pushgateway\"]) or choose \
+             one of: prometheus, stdout, none"
+        );
+        let e = resolve(&[("CENSUS_EXPORTER", "prometheus")], push_only).unwrap_err();
+        assert!(e
+            .to_string()
+            .starts_with("CENSUS_EXPORTER=prometheus needs the census feature \"prometheus\""));
+        // The built-in choice follows the features: push when only push is built in...
+        assert!(matches!(
+            resolve(&[], push_only),
+            Err(ConfigError::Missing {
+                variable: "CENSUS_JOB",
+                ..
+            })
+        ));
+        let c = resolve(&[("CENSUS_JOB", "j")], push_only).unwrap();
+        assert_eq!(c.exporters, vec![ExporterKind::Pushgateway]);
+        // ...and with neither, the default is reported, not silently dropped.
+        assert!(matches!(
+            resolve(&[], neither),
+            Err(ConfigError::FeatureDisabled {
+                exporter: ExporterKind::Prometheus,
+                ..
+            })
+        ));
+        for ok in ["stdout", "none"] {
+            assert!(resolve(&[("CENSUS_EXPORTER", ok)], neither).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            ExporterKind::Prometheus.is_available(),
+            cfg!(feature = "prometheus")
+        );
+        assert_eq!(
+            ExporterKind::Pushgateway.is_available(),
+            cfg!(feature = "pushgateway")
         );
     }
 

@@ -2,15 +2,20 @@
 //!
 //! OpenCensus-style stats for Rust: measures, tags and views from [`sdk`] (re-exported at the
 //! top level), with a Prometheus pull exporter ([`prometheus`]) and a Pushgateway push exporter
-//! ([`pushgateway`]) behind features of the same names (both on by default).
+//! ([`pushgateway`]), both on by default.
+//!
+//! | feature | brings | without it |
+//! |---|---|---|
+//! | `prometheus` | the `/metrics` server of [`prometheus`] (tokio, hyper) | no server; the encoder, [`stdout`] and [`config`] stay |
+//! | `pushgateway` | [`pushgateway`] (reqwest, rustls) | no HTTP client |
+//!
+//! [`exporter_from_env`] and [`ExporterConfig::start`](config::ExporterConfig::start) exist with
+//! any of them; an exporter whose feature is off is a [`config::ConfigError::FeatureDisabled`].
 
 pub mod config;
-#[cfg(all(feature = "prometheus", feature = "pushgateway"))]
 pub mod startup;
-#[cfg(feature = "prometheus")]
 pub mod stdout;
 
-#[cfg(all(feature = "prometheus", feature = "pushgateway"))]
 pub use startup::{exporter_from_env, StartError};
 
 /// The transport-neutral parts of push exporters (worker, retry, exit hook, print sink, …).
@@ -21,7 +26,6 @@ pub use census_export::ExportGuard;
 pub use census_sdk as sdk;
 pub use census_sdk::*;
 
-#[cfg(feature = "prometheus")]
 pub use census_prometheus as prometheus;
 #[cfg(feature = "pushgateway")]
 pub use census_pushgateway as pushgateway;

@@ -1,11 +1,21 @@
 //! Start the exporters named by configuration; see [`ExporterConfig::start`] and
 //! [`exporter_from_env`].
 
+#[cfg(feature = "prometheus")]
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+#[cfg(feature = "prometheus")]
+use std::sync::Mutex;
 
-use census_export::{exit, BoxError, Ending, ExportGuard, Finish};
-use census_prometheus::{ExpositionOptions, PrometheusExporter, Server, ServerHandle};
+#[cfg(feature = "prometheus")]
+use census_export::BoxError;
+#[cfg(feature = "prometheus")]
+use census_export::Ending;
+use census_export::{exit, ExportGuard, Finish};
+use census_prometheus::ExpositionOptions;
+#[cfg(feature = "prometheus")]
+use census_prometheus::{PrometheusExporter, Server, ServerHandle};
+#[cfg(feature = "pushgateway")]
 use census_pushgateway::Pushgateway;
 use thiserror::Error;
 
@@ -20,6 +30,7 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// The `/metrics` server could not start (e.g. the address is taken).
+    #[cfg(feature = "prometheus")]
     #[error(
         "cannot serve /metrics on {addr}: {source}; set CENSUS_PROMETHEUS_ADDR to a free host:port"
     )]
@@ -35,12 +46,14 @@ pub enum StartError {
     Signals(#[source] census_export::SpawnError),
 }
 
+#[cfg(feature = "prometheus")]
 /// The pull server as a guard part: stopped when the guard finishes (never by the exit hook).
 struct Pull {
     handle: Mutex<Option<ServerHandle>>,
     url: String,
 }
 
+#[cfg(feature = "prometheus")]
 impl Finish for Pull {
     fn name(&self) -> &str {
         "prometheus"
@@ -61,6 +74,7 @@ impl Finish for Pull {
     }
 }
 
+#[cfg(feature = "prometheus")]
 impl fmt::Debug for Pull {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pull").field("url", &self.url).finish()
@@ -89,15 +103,20 @@ impl ExporterConfig {
         let options = exposition_options(&config)?;
         let wants = |k| config.exporters.contains(&k);
 
+        // `resolve` has refused every exporter whose feature is off: each block below runs only
+        // where its feature is on.
+        #[cfg(feature = "pushgateway")]
         let push = if wants(ExporterKind::Pushgateway) {
             Some(Arc::new(pushgateway(&config, &options)?))
         } else {
             None
         };
+        #[cfg(feature = "prometheus")]
         let pull = if wants(ExporterKind::Prometheus) {
             match serve(&config, &options) {
                 Ok(p) => Some(Arc::new(p)),
                 Err(e) => {
+                    #[cfg(feature = "pushgateway")]
                     if let Some(p) = &push {
                         p.discard();
                     }
@@ -117,10 +136,12 @@ impl ExporterConfig {
             guard.push(s);
             push_style = true;
         }
+        #[cfg(feature = "pushgateway")]
         if let Some(p) = push {
             guard.push(p); // registered with the exit hook by its build()
             push_style = true;
         }
+        #[cfg(feature = "prometheus")]
         if let Some(p) = pull {
             guard.push(p);
         }
@@ -138,6 +159,7 @@ impl ExporterConfig {
     }
 }
 
+#[cfg(feature = "pushgateway")]
 fn pushgateway(
     config: &ResolvedConfig,
     options: &ExpositionOptions,
@@ -164,6 +186,7 @@ fn pushgateway(
     })
 }
 
+#[cfg(feature = "prometheus")]
 fn serve(config: &ResolvedConfig, options: &ExpositionOptions) -> Result<Pull, StartError> {
     let exporter = PrometheusExporter::builder()
         .with_options(options.clone())
@@ -196,6 +219,7 @@ fn serve(config: &ResolvedConfig, options: &ExpositionOptions) -> Result<Pull, S
     })
 }
 
+#[cfg(feature = "prometheus")]
 fn config_error(variable: &'static str, value: &str, e: impl fmt::Display) -> ConfigError {
     ConfigError::Invalid {
         variable,

@@ -8,22 +8,11 @@ mod common;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use census_testkit::{
-    free_port, http, promtool_check_metrics, Prometheus, Pushgateway, ScrapeTarget,
-};
+// `promtool check metrics` parses the exposition (lint findings such as a counter without
+// `_total`, exit code 3, are fine: census keeps OpenCensus Go's names).
+use census_testkit::assert_no_parse_errors as assert_parses;
+use census_testkit::{free_port, http, Prometheus, Pushgateway, ScrapeTarget};
 use common::{example, run, sample, signal, spawn_until_ready, text, wait_exit};
-
-/// `promtool check metrics` parses `exposition` (lint findings such as a counter without
-/// `_total`, exit code 3, are fine: census keeps OpenCensus Go's names).
-fn assert_parses(exposition: &str) {
-    let check = promtool_check_metrics(exposition);
-    assert!(
-        check.code == 0 || check.code == 3,
-        "promtool parse error ({}): {}\n{exposition}",
-        check.code,
-        check.stderr
-    );
-}
 
 #[test]
 fn helloworld_prints_one_row_with_25648_in_the_first_bucket() {

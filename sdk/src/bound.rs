@@ -6,11 +6,12 @@ use std::marker::PhantomData;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use crate::measure::{MeasureType, TypedMeasure};
-use crate::meter::Meter;
+use crate::measure::TypedMeasure;
+use crate::pipeline::MeterInner;
+use crate::rows::aggregation::Bounds;
+use crate::rows::table::RowEntry;
 use crate::tags::TagMap;
-use crate::view::rows::RowEntry;
-use crate::view::Bounds;
+use crate::value::MeasureType;
 
 /// A measure bound to a tag map in one meter: the rows of every view are resolved once, so a
 /// recording is an atomic add per view (plus one atomic load to notice view changes).
@@ -32,7 +33,7 @@ use crate::view::Bounds;
 /// assert_eq!(meter.view_manager().retrieve_data("hits").unwrap().rows[0].data, AggregationData::Count(3));
 /// ```
 pub struct Bound<T: MeasureType> {
-    meter: Meter,
+    meter: Arc<MeterInner>,
     measure: TypedMeasure<T>,
     tags: TagMap,
     cache: RefCell<Resolved>,
@@ -45,11 +46,11 @@ struct Resolved {
     rows: Vec<(Arc<RowEntry>, Option<Bounds>)>,
 }
 
-impl Meter {
-    /// Binds `measure` and `tags` for repeated recording; see [`Bound`].
-    pub fn bind<T: MeasureType>(&self, measure: &TypedMeasure<T>, tags: &TagMap) -> Bound<T> {
+impl<T: MeasureType> Bound<T> {
+    /// Binds `measure` and `tags` in the meter behind `meter` ([`crate::Meter::bind`]).
+    pub(crate) fn new(meter: Arc<MeterInner>, measure: &TypedMeasure<T>, tags: &TagMap) -> Self {
         let b = Bound {
-            meter: self.clone(),
+            meter,
             measure: measure.clone(),
             tags: tags.clone(),
             cache: RefCell::new(Resolved {
@@ -73,11 +74,10 @@ impl<T: MeasureType> Bound<T> {
         }
         let Ok(mut cache) = self.cache.try_borrow_mut() else {
             // Re-entrancy cannot happen through this API; fall back to the unbound path anyway.
-            self.meter
-                .record_one(&self.tags, &self.measure.inner, value, None);
+            crate::record::record_one(&self.meter, &self.tags, &self.measure.inner, value, None);
             return;
         };
-        if cache.generation != self.meter.inner.generation.load(Ordering::Acquire) {
+        if cache.generation != self.meter.generation.load(Ordering::Acquire) {
             self.refresh(&mut cache);
         }
         for (row, bounds) in &cache.rows {
@@ -86,11 +86,11 @@ impl<T: MeasureType> Bound<T> {
     }
 
     fn refresh(&self, cache: &mut Resolved) {
-        let generation = self.meter.inner.generation.load(Ordering::Acquire);
+        let generation = self.meter.generation.load(Ordering::Acquire);
         let views = self.measure.inner.views.load();
         cache.rows = views
             .iter()
-            .filter(|s| s.meter_id == self.meter.inner.id)
+            .filter(|s| s.meter_id == self.meter.id)
             .map(|s| (s.table.resolve(&self.tags), s.table.bounds().cloned()))
             .collect();
         cache.generation = generation;

@@ -69,6 +69,7 @@ pub mod tags;
 pub mod testing;
 pub mod units;
 
+// In the order data flows: what is recorded, by what, into which rows, read as what, by whom.
 mod bound;
 mod error;
 mod export;
@@ -76,9 +77,13 @@ mod manager;
 mod measure;
 mod meter;
 mod meters;
+mod pipeline;
+mod record;
 mod reporter;
 mod row_cache;
+mod rows;
 mod snapshot;
+mod value;
 mod view;
 
 use std::sync::OnceLock;
@@ -87,23 +92,19 @@ pub use bound::Bound;
 pub use error::{ExportError, MeasureError, TagError, ViewError};
 pub use export::{fn_exporter, Exporter, FnExporter};
 pub use manager::ViewManager;
-pub use measure::{
-    Float64Measure, Int64Measure, Measure, MeasureKind, MeasureType, MeasureValue, Measurement,
-    TypedMeasure,
-};
-pub use meter::{
-    started_meters, Meter, MeterStats, DEFAULT_EXPORT_TIMEOUT, DEFAULT_REPORTING_PERIOD,
-    DEFAULT_ROW_LIMIT,
-};
+pub use measure::{Float64Measure, Int64Measure, Measure, Measurement, TypedMeasure};
+pub use meter::{started_meters, Meter, MeterStats};
 pub use meters::Meters;
+pub use pipeline::{DEFAULT_EXPORT_TIMEOUT, DEFAULT_REPORTING_PERIOD, DEFAULT_ROW_LIMIT};
+pub use rows::aggregation::{Aggregation, Bounds};
+pub use rows::data::{AggregationData, Attachments, DistributionData, Exemplar, Row, SumData};
+pub use rows::table::OVERFLOW_TAG_VALUE;
 pub use snapshot::Snapshot;
-pub use tags::PropagationError;
-pub use tags::{Mutator, Tag, TagKey, TagMap, TagValue, Ttl};
-pub use view::rows::OVERFLOW_TAG_VALUE;
-pub use view::{
-    Aggregation, AggregationData, Attachments, Bounds, DistributionData, Exemplar, Row, SumData,
-    View, ViewBuilder, ViewData,
-};
+pub use tags::key::{TagKey, TagValue};
+pub use tags::map::{Mutator, Tag, TagMap, Ttl};
+pub use tags::propagation_error::PropagationError;
+pub use value::{MeasureKind, MeasureType, MeasureValue};
+pub use view::{View, ViewBuilder, ViewData};
 
 /// The process-wide default meter. It is always started: pull exporters see it, and exporters
 /// registered on it are fed every reporting period.

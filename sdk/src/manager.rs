@@ -6,12 +6,13 @@ use std::time::{Duration, SystemTime};
 
 use crate::error::ViewError;
 use crate::export::Exporter;
-use crate::meter::{lock, Meter, ViewState, DEFAULT_REPORTING_PERIOD};
+use crate::measure::Subscription;
+use crate::pipeline::{lock, MeterInner, ViewState, DEFAULT_REPORTING_PERIOD};
+use crate::rows::table::RowTable;
 use crate::snapshot::Snapshot;
-use crate::view::rows::RowTable;
 use crate::view::{View, ViewData};
 
-/// The registration face of a [`Meter`], as OpenCensus Python's and Java's `view_manager`:
+/// The registration face of a [`Meter`](crate::Meter), as OpenCensus Python's and Java's `view_manager`:
 /// register and unregister views, find them, read their data, and register exporters.
 ///
 /// ```
@@ -30,15 +31,10 @@ use crate::view::{View, ViewData};
 /// ```
 #[derive(Clone, Debug)]
 pub struct ViewManager {
-    pub(crate) meter: Meter,
+    pub(crate) inner: Arc<MeterInner>,
 }
 
 impl ViewManager {
-    /// The meter this manager registers into.
-    pub fn meter(&self) -> &Meter {
-        &self.meter
-    }
-
     /// Registers a view: from now on, recordings of its measure are aggregated into its rows.
     ///
     /// Registering a view identical to the registered one of that name is a no-op (also for
@@ -47,7 +43,7 @@ impl ViewManager {
     /// # Errors
     /// [`ViewError::Conflict`], naming both views, when a different view has the name.
     pub fn register(&self, view: &View) -> Result<(), ViewError> {
-        let inner = &self.meter.inner;
+        let inner = &self.inner;
         let mut views = lock(&inner.views);
         if let Some(existing) = views.get(view.name()) {
             if existing.view.same_as(view) {
@@ -60,10 +56,8 @@ impl ViewManager {
             });
         }
         let measure = &view.measure().0;
-        let state = Arc::new(ViewState {
+        let sub = Arc::new(Subscription {
             meter_id: inner.id,
-            view: view.clone(),
-            start: SystemTime::now(),
             table: RowTable::new(
                 view.name(),
                 view.columns_arc().clone(),
@@ -72,10 +66,15 @@ impl ViewManager {
                 inner.row_limit.load(Ordering::Relaxed),
             ),
         });
-        views.insert(view.name().into(), state.clone());
+        let state = Arc::new(ViewState {
+            view: view.clone(),
+            start: SystemTime::now(),
+            sub: sub.clone(),
+        });
+        views.insert(view.name().into(), state);
         measure.views.rcu(|old| {
             let mut v = Vec::clone(old);
-            v.push(state.clone());
+            v.push(sub.clone());
             v
         });
         measure.subscribed.fetch_add(1, Ordering::SeqCst);
@@ -105,12 +104,12 @@ impl ViewManager {
     /// is exported first to the meter's exporters, as OpenCensus Go does. Unknown names are
     /// ignored (`None`). Registering the view again starts from empty rows and a new start time.
     pub fn unregister(&self, name: &str) -> Option<ViewData> {
-        let inner = &self.meter.inner;
+        let inner = &self.inner;
         let state = lock(&inner.views).remove(name)?;
         let measure = &state.view.measure().0;
         measure.views.rcu(|old| {
             old.iter()
-                .filter(|s| !Arc::ptr_eq(s, &state))
+                .filter(|s| !Arc::ptr_eq(s, &state.sub))
                 .cloned()
                 .collect::<Vec<_>>()
         });
@@ -129,14 +128,12 @@ impl ViewManager {
 
     /// The registered view `name`.
     pub fn find(&self, name: &str) -> Option<View> {
-        lock(&self.meter.inner.views)
-            .get(name)
-            .map(|s| s.view.clone())
+        lock(&self.inner.views).get(name).map(|s| s.view.clone())
     }
 
     /// Every registered view, sorted by name.
     pub fn all_views(&self) -> Vec<View> {
-        lock(&self.meter.inner.views)
+        lock(&self.inner.views)
             .values()
             .map(|s| s.view.clone())
             .collect()
@@ -147,22 +144,22 @@ impl ViewManager {
     /// # Errors
     /// [`ViewError::NotRegistered`] when no view has that name.
     pub fn retrieve_data(&self, name: &str) -> Result<ViewData, ViewError> {
-        let state = lock(&self.meter.inner.views).get(name).cloned();
+        let state = lock(&self.inner.views).get(name).cloned();
         state
             .map(|s| s.data())
             .ok_or_else(|| ViewError::NotRegistered { name: name.into() })
     }
 
     /// Adds an exporter: it receives every view's data each reporting period while the meter is
-    /// started, and on [`Meter::flush`]/[`Meter::stop`].
+    /// started, and on [`Meter::flush`](crate::Meter::flush)/[`Meter::stop`](crate::Meter::stop).
     pub fn register_exporter(&self, exporter: Arc<dyn Exporter>) {
-        lock(&self.meter.inner.exporters).push(exporter);
-        self.meter.ensure_reporter();
+        lock(&self.inner.exporters).push(exporter);
+        self.inner.ensure_reporter();
     }
 
     /// Removes an exporter (compared by identity). Returns whether it was registered.
     pub fn unregister_exporter(&self, exporter: &Arc<dyn Exporter>) -> bool {
-        let mut list = lock(&self.meter.inner.exporters);
+        let mut list = lock(&self.inner.exporters);
         let before = list.len();
         list.retain(|e| !std::ptr::addr_eq(Arc::as_ptr(e), Arc::as_ptr(exporter)));
         before != list.len()
@@ -176,6 +173,6 @@ impl ViewManager {
         } else {
             period
         };
-        *lock(&self.meter.inner.period) = p;
+        *lock(&self.inner.period) = p;
     }
 }

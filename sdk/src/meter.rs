@@ -1,31 +1,20 @@
 //! See [`Meter`] for details.
 
-use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
+use crate::bound::Bound;
 use crate::error::ExportError;
-use crate::export::Exporter;
 use crate::manager::ViewManager;
-use crate::measure::{MeasureInner, MeasureValue, Measurement};
-use crate::reporter::Reporter;
+use crate::measure::{Measurement, TypedMeasure};
+use crate::pipeline::{lock, Deadline, MeterInner, DEFAULT_EXPORT_TIMEOUT};
+use crate::record;
+use crate::rows::data::Attachments;
 use crate::snapshot::Snapshot;
 use crate::tags::{self, TagMap};
-use crate::view::rows::RowTable;
-use crate::view::{Attachments, View, ViewData};
-
-/// Rows a view keeps before new tag combinations go to its overflow row.
-pub const DEFAULT_ROW_LIMIT: usize = 2000;
-
-/// How often a started meter exports to its exporters, unless set otherwise.
-pub const DEFAULT_REPORTING_PERIOD: Duration = Duration::from_secs(10);
-
-/// How long [`Meter::flush`] and [`Meter::stop`] wait for the exporters, unless set otherwise.
-pub const DEFAULT_EXPORT_TIMEOUT: Duration = Duration::from_secs(10);
-
-static NEXT_METER_ID: AtomicU64 = AtomicU64::new(1);
+use crate::value::MeasureType;
 
 /// One isolated stats pipeline: its views, their rows, its exporters and its reporting thread,
 /// as OpenCensus Go's `view.NewMeter`.
@@ -52,39 +41,6 @@ pub struct Meter {
     pub(crate) inner: Arc<MeterInner>,
 }
 
-pub(crate) struct MeterInner {
-    pub(crate) id: u64,
-    pub(crate) views: Mutex<BTreeMap<String, Arc<ViewState>>>,
-    /// Bumped on every register/unregister so bound handles re-resolve.
-    pub(crate) generation: AtomicU64,
-    pub(crate) row_limit: AtomicUsize,
-    pub(crate) non_finite_dropped: AtomicU64,
-    pub(crate) exporters: Mutex<Vec<Arc<dyn Exporter>>>,
-    pub(crate) period: Mutex<Duration>,
-    pub(crate) export_timeout: Mutex<Duration>,
-    pub(crate) started: AtomicBool,
-    pub(crate) reporter: Mutex<Option<Reporter>>,
-}
-
-/// A registered view and its rows, inside one meter.
-pub(crate) struct ViewState {
-    pub(crate) meter_id: u64,
-    pub(crate) view: View,
-    pub(crate) start: SystemTime,
-    pub(crate) table: RowTable,
-}
-
-impl ViewState {
-    pub(crate) fn data(&self) -> ViewData {
-        ViewData {
-            view: self.view.clone(),
-            start: self.start,
-            end: SystemTime::now(),
-            rows: self.table.snapshot(),
-        }
-    }
-}
-
 /// Counters of input the meter did not record as given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MeterStats {
@@ -92,10 +48,6 @@ pub struct MeterStats {
     pub non_finite_dropped: u64,
     /// Recordings that went to a view's overflow row because the view hit its row limit.
     pub overflowed: u64,
-}
-
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Meters between `start` and `stop`, read by [`started_meters`].
@@ -114,18 +66,7 @@ impl Meter {
     /// A new, empty, stopped meter with the default row limit.
     pub fn new() -> Self {
         Meter {
-            inner: Arc::new(MeterInner {
-                id: NEXT_METER_ID.fetch_add(1, Ordering::Relaxed),
-                views: Mutex::new(BTreeMap::new()),
-                generation: AtomicU64::new(0),
-                row_limit: AtomicUsize::new(DEFAULT_ROW_LIMIT),
-                non_finite_dropped: AtomicU64::new(0),
-                exporters: Mutex::new(Vec::new()),
-                period: Mutex::new(DEFAULT_REPORTING_PERIOD),
-                export_timeout: Mutex::new(DEFAULT_EXPORT_TIMEOUT),
-                started: AtomicBool::new(false),
-                reporter: Mutex::new(None),
-            }),
+            inner: Arc::new(MeterInner::new()),
         }
     }
 
@@ -143,7 +84,7 @@ impl Meter {
     /// The registration face of this meter: register and find views, add exporters.
     pub fn view_manager(&self) -> ViewManager {
         ViewManager {
-            meter: self.clone(),
+            inner: self.inner.clone(),
         }
     }
 
@@ -166,7 +107,7 @@ impl Meter {
     pub fn record_with_tags(&self, tags: &TagMap, measurements: &[Measurement<'_>]) {
         for m in measurements {
             if m.measure.subscribed_any() {
-                self.record_one(tags, m.measure, m.value, None);
+                record::record_one(&self.inner, tags, m.measure, m.value, None);
             }
         }
     }
@@ -180,47 +121,8 @@ impl Meter {
     ) {
         for m in measurements {
             if m.measure.subscribed_any() {
-                self.record_one(tags, m.measure, m.value, Some(attachments));
+                record::record_one(&self.inner, tags, m.measure, m.value, Some(attachments));
             }
-        }
-    }
-
-    #[inline(never)]
-    pub(crate) fn record_one(
-        &self,
-        tags: &TagMap,
-        measure: &MeasureInner,
-        value: MeasureValue,
-        att: Option<&Attachments>,
-    ) {
-        if measure.subscribed.load(Ordering::Relaxed) == 0 {
-            return;
-        }
-        if !self.accept(value) {
-            return;
-        }
-        if crate::row_cache::record(&self.inner, measure, tags, value, att) {
-            return;
-        }
-        let views = measure.views.load();
-        for vs in views.iter() {
-            if vs.meter_id == self.inner.id {
-                vs.table.record(tags, value, att);
-            }
-        }
-    }
-
-    /// NaN and infinities are dropped (and counted): one would poison a sum or mean forever.
-    #[inline]
-    pub(crate) fn accept(&self, value: MeasureValue) -> bool {
-        match value {
-            MeasureValue::Float(f) if !f.is_finite() => {
-                self.inner
-                    .non_finite_dropped
-                    .fetch_add(1, Ordering::Relaxed);
-                false
-            }
-            _ => true,
         }
     }
 
@@ -228,15 +130,19 @@ impl Meter {
     ///
     /// Rows are copied under each view's read lock; recording continues meanwhile.
     pub fn snapshot(&self) -> Snapshot {
-        let states: Vec<Arc<ViewState>> = lock(&self.inner.views).values().cloned().collect();
-        Snapshot::new(states.iter().map(|s| s.data()).collect())
+        self.inner.snapshot()
+    }
+
+    /// Binds `measure` and `tags` for repeated recording; see [`Bound`].
+    pub fn bind<T: MeasureType>(&self, measure: &TypedMeasure<T>, tags: &TagMap) -> Bound<T> {
+        Bound::new(self.inner.clone(), measure, tags)
     }
 
     /// What the meter dropped or diverted so far.
     pub fn stats(&self) -> MeterStats {
         let overflowed = lock(&self.inner.views)
             .values()
-            .map(|s| s.table.overflowed())
+            .map(|s| s.sub.table.overflowed())
             .sum();
         MeterStats {
             non_finite_dropped: self.inner.non_finite_dropped.load(Ordering::Relaxed),
@@ -260,24 +166,6 @@ impl Meter {
         *lock(&self.inner.export_timeout)
     }
 
-    /// Hands a snapshot to every registered exporter (what the reporting thread does every
-    /// period). Failures are logged; the first is returned.
-    pub(crate) fn export_now(&self) -> Result<(), ExportError> {
-        let exporters = self.exporters();
-        if exporters.is_empty() {
-            return Ok(());
-        }
-        let snapshot = self.snapshot();
-        let mut first = None;
-        for e in &exporters {
-            if let Err(err) = e.export(&snapshot) {
-                tracing::warn!(error = %err, "census exporter failed");
-                first.get_or_insert(err);
-            }
-        }
-        first.map_or(Ok(()), Err)
-    }
-
     /// Exports a snapshot to every registered exporter now, then flushes each (delivering what
     /// it queued), all within the [export timeout](Self::set_export_timeout).
     ///
@@ -285,18 +173,14 @@ impl Meter {
     /// The first exporter failure; every failure is also logged.
     pub fn flush(&self) -> Result<(), ExportError> {
         let deadline = Deadline::after(self.export_timeout());
-        let mut first = self.export_now().err();
-        for e in &self.exporters() {
+        let mut first = self.inner.export_now().err();
+        for e in &self.inner.exporters() {
             if let Err(err) = e.flush(deadline.remaining()) {
                 tracing::warn!(error = %err, "census exporter failed to flush");
                 first.get_or_insert(err);
             }
         }
         first.map_or(Ok(()), Err)
-    }
-
-    fn exporters(&self) -> Vec<Arc<dyn Exporter>> {
-        lock(&self.inner.exporters).clone()
     }
 
     /// Starts the meter: its views become visible to pull exporters that read every started
@@ -310,7 +194,7 @@ impl Meter {
         started.retain(|w| w.strong_count() > 0);
         started.push(Arc::downgrade(&self.inner));
         drop(started);
-        self.ensure_reporter();
+        self.inner.ensure_reporter();
     }
 
     /// Stops the reporting thread, exports one last time, then shuts every exporter down
@@ -332,7 +216,7 @@ impl Meter {
             r.stop();
         }
         let deadline = Deadline::after(self.export_timeout());
-        let mut first = self.export_now().err();
+        let mut first = self.inner.export_now().err();
         let exporters = std::mem::take(&mut *lock(&self.inner.exporters));
         for e in &exporters {
             if let Err(err) = e.shutdown(deadline.remaining()) {
@@ -346,17 +230,6 @@ impl Meter {
     /// True between [`Meter::start`] and [`Meter::stop`].
     pub fn is_started(&self) -> bool {
         self.inner.started.load(Ordering::SeqCst)
-    }
-
-    /// Starts the reporting thread when the meter is started and has exporters.
-    pub(crate) fn ensure_reporter(&self) {
-        if !self.is_started() || lock(&self.inner.exporters).is_empty() {
-            return;
-        }
-        let mut r = lock(&self.inner.reporter);
-        if r.is_none() {
-            *r = Reporter::spawn(Arc::downgrade(&self.inner));
-        }
     }
 
     pub(crate) fn from_inner(inner: Arc<MeterInner>) -> Self {
@@ -379,31 +252,9 @@ pub fn started_meters() -> Vec<Meter> {
     out
 }
 
-/// An overall deadline shared by several exporters in turn.
-struct Deadline(std::time::Instant);
-
-impl Deadline {
-    fn after(timeout: Duration) -> Self {
-        let now = std::time::Instant::now();
-        Deadline(
-            now.checked_add(timeout)
-                .unwrap_or(now + DEFAULT_EXPORT_TIMEOUT),
-        )
-    }
-
-    fn remaining(&self) -> Duration {
-        self.0.saturating_duration_since(std::time::Instant::now())
-    }
-}
-
 impl fmt::Debug for Meter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let views: Vec<String> = lock(&self.inner.views).keys().cloned().collect();
-        f.debug_struct("Meter")
-            .field("id", &self.inner.id)
-            .field("started", &self.is_started())
-            .field("views", &views)
-            .finish()
+        self.inner.fmt(f)
     }
 }
 
@@ -415,6 +266,6 @@ mod tests {
     fn meters_can_cross_catch_unwind() {
         fn unwind_safe<T: std::panic::RefUnwindSafe + std::panic::UnwindSafe>() {}
         unwind_safe::<Meter>();
-        unwind_safe::<ViewState>();
+        unwind_safe::<crate::pipeline::ViewState>();
     }
 }

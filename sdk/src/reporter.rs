@@ -1,10 +1,8 @@
 //! A meter's reporting thread: the one scheduler that feeds its exporters every period.
 
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::Weak;
 use std::thread::JoinHandle;
-
-use crate::meter::{lock, Meter, MeterInner};
+use std::time::Duration;
 
 /// A meter's reporting thread.
 #[derive(Debug)]
@@ -14,22 +12,24 @@ pub(crate) struct Reporter {
 }
 
 impl Reporter {
-    pub(crate) fn spawn(meter: Weak<MeterInner>) -> Option<Reporter> {
+    /// Starts the thread: it waits `period()` (ending when that is `None`, the meter gone),
+    /// then calls `tick()` (ending when it returns false), until [`Reporter::stop`].
+    pub(crate) fn spawn<P, T>(period: P, tick: T) -> Option<Reporter>
+    where
+        P: Fn() -> Option<Duration> + Send + 'static,
+        T: Fn() -> bool + Send + 'static,
+    {
         let (tx, rx) = mpsc::channel::<()>();
         let spawned = std::thread::Builder::new()
             .name("census-reporter".into())
             .spawn(move || loop {
-                let period = match meter.upgrade() {
-                    Some(m) => *lock(&m.period),
-                    None => return,
-                };
-                match rx.recv_timeout(period) {
-                    Err(RecvTimeoutError::Timeout) => match meter.upgrade() {
-                        Some(inner) => {
-                            let _ = Meter::from_inner(inner).export_now();
+                let Some(p) = period() else { return };
+                match rx.recv_timeout(p) {
+                    Err(RecvTimeoutError::Timeout) => {
+                        if !tick() {
+                            return;
                         }
-                        None => return,
-                    },
+                    }
                     Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
                 }
             });

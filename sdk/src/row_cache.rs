@@ -16,11 +16,13 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::measure::{MeasureInner, MeasureValue};
-use crate::meter::MeterInner;
+use crate::measure::MeasureInner;
+use crate::pipeline::MeterInner;
+use crate::rows::aggregation::Bounds;
+use crate::rows::data::Attachments;
+use crate::rows::table::RowEntry;
 use crate::tags::TagMap;
-use crate::view::rows::RowEntry;
-use crate::view::{Attachments, Bounds};
+use crate::value::MeasureValue;
 
 const SETS: usize = 64;
 const WAYS: usize = 2;

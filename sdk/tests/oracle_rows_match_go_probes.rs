@@ -1,10 +1,12 @@
-//! The oracle scenario (shared/oracle) run through census gives the rows OpenCensus Go gave:
-//! the expected lines below are copied verbatim from `oc_go_probes.txt`.
+//! The oracle scenario (shared/oracle, built by `census_testkit::oracle`) run through census
+//! gives the rows OpenCensus Go gave: the expected lines below are copied verbatim from
+//! `oc_go_probes.txt`.
 
 use census_sdk::{
     Aggregation, AggregationData, Float64Measure, Int64Measure, MeasureValue, Meter, Row, SumData,
     TagKey, TagMap, View,
 };
+use census_testkit::oracle::Oracle;
 
 const GO_PROBES: &str = r#"view "request_count" tags=[]: count=1
 view "request_count" tags=[{{http.status} 200} {{method} GET}]: count=5
@@ -55,75 +57,15 @@ fn describe(view: &View, row: &Row) -> String {
     format!("view {:?} tags=[{}]: {}", view.name(), tags.join(" "), data)
 }
 
-/// Tags, latency (ms), response bytes.
-type Recording = (&'static [(&'static str, &'static str)], f64, i64);
-
 #[test]
 fn rows_equal_go_probe_output() {
-    let meter = Meter::new();
+    let Oracle {
+        meter,
+        views,
+        latency,
+        ..
+    } = Oracle::recorded();
     let vm = meter.view_manager();
-    let latency =
-        Float64Measure::new("myapp.io/latency", "Request latency in milliseconds", "ms").unwrap();
-    let bytes =
-        Int64Measure::new("myapp.io/response_bytes", "Response size in bytes", "By").unwrap();
-    let cols = || {
-        [
-            TagKey::new("method").unwrap(),
-            TagKey::new("http.status").unwrap(),
-        ]
-    };
-    let views = [
-        View::new(
-            "request_count",
-            "Number of requests",
-            cols(),
-            &latency,
-            Aggregation::Count,
-        )
-        .unwrap(),
-        View::new(
-            "request/latency.ms",
-            "Request latency distribution",
-            cols(),
-            &latency,
-            Aggregation::distribution(&[0.0, 10.0, 25.0, 100.0]).unwrap(),
-        )
-        .unwrap(),
-        View::new(
-            "response_bytes_sum",
-            "Total response bytes",
-            cols(),
-            &bytes,
-            Aggregation::Sum,
-        )
-        .unwrap(),
-        View::new(
-            "last_response_bytes",
-            "Last response size",
-            cols(),
-            &bytes,
-            Aggregation::LastValue,
-        )
-        .unwrap(),
-    ];
-    vm.register_all(&views).unwrap();
-    let records: [Recording; 9] = [
-        (&[("method", "GET"), ("http.status", "200")], 5.0, 100),
-        (&[("method", "GET"), ("http.status", "200")], 25.0, 200),
-        (&[("method", "POST")], 10.0, 50),
-        (&[("method", "GET"), ("http.status", "500")], 150.0, 0),
-        (&[("method", "GET"), ("http.status", "200")], -3.0, 10),
-        (&[], 0.5, 7),
-        (&[("method", "POST")], 99.5, 75),
-        (&[("method", "GET"), ("http.status", "200")], 0.1, 300),
-        (&[("method", "GET"), ("http.status", "200")], 0.2, 400),
-    ];
-    for (tags, l, b) in records {
-        meter.record_with_tags(
-            &TagMap::from_pairs(tags).unwrap(),
-            &[latency.m(l), bytes.m(b)],
-        );
-    }
     let mut got = Vec::new();
     for view in &views {
         let mut lines: Vec<String> = vm

@@ -1,7 +1,8 @@
 //! Tag propagation through the public API: `grpc-tags-bin` (OpenCensus binary format, with bytes
 //! written by OpenCensus Go and Python) and, with the `baggage` feature, the W3C `baggage` header.
 
-use census_sdk::tags::{self, binary, PropagationError};
+use census_sdk::tags::{self, binary};
+use census_sdk::PropagationError;
 use census_sdk::{
     Aggregation, AggregationData, Int64Measure, Meter, Mutator, TagKey, TagMap, TagValue, Ttl, View,
 };

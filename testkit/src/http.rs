@@ -44,10 +44,7 @@ impl Response {
 
     /// The first header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
 
     /// The body parsed as JSON.
@@ -179,9 +176,10 @@ fn has_port(authority: &str) -> bool {
 }
 
 fn read_response<R: BufRead>(mut r: R, head_only: bool) -> io::Result<Response> {
-    let mut line = String::new();
-    r.read_line(&mut line)?;
-    let mut parts = line.trim_end().splitn(3, ' ');
+    let Some((line, headers)) = read_head(&mut r)? else {
+        return Err(invalid("connection closed before the status line"));
+    };
+    let mut parts = line.splitn(3, ' ');
     let version = parts.next().unwrap_or_default();
     if !version.starts_with("HTTP/") {
         return Err(invalid(format!("bad status line {line:?}")));
@@ -190,35 +188,66 @@ fn read_response<R: BufRead>(mut r: R, head_only: bool) -> io::Result<Response> 
         .next()
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| invalid(format!("bad status line {line:?}")))?;
+    let body = if head_only || status == 204 || status == 304 || (100..200).contains(&status) {
+        Vec::new()
+    } else {
+        read_body(&mut r, &headers, true)?
+    };
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
 
+/// Header (name, value) pairs in the order received.
+pub(crate) type Headers = Vec<(String, String)>;
+
+/// The first header called `name` (case-insensitive) in `headers`.
+pub(crate) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Reads a message head: the start line (without its line end) and the headers, up to and
+/// including the empty line. `None` when the peer closed before sending a byte.
+pub(crate) fn read_head<R: BufRead>(r: &mut R) -> io::Result<Option<(String, Headers)>> {
+    let mut line = String::new();
+    if r.read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
+    let start = line.trim_end_matches(['\r', '\n']).to_string();
     let mut headers = Vec::new();
     loop {
         line.clear();
         if r.read_line(&mut line)? == 0 {
-            return Err(invalid("connection closed inside the response head"));
+            return Err(invalid("connection closed inside the message head"));
         }
         let l = line.trim_end_matches(['\r', '\n']);
         if l.is_empty() {
-            break;
+            return Ok(Some((start, headers)));
         }
         let (name, value) = l
             .split_once(':')
             .ok_or_else(|| invalid(format!("bad header line {l:?}")))?;
         headers.push((name.trim().to_string(), value.trim().to_string()));
     }
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
+}
 
+/// Reads a message body as the head announces it: `chunked`, `Content-Length`, or (when
+/// neither is given) until EOF if `until_eof`, else nothing (a request without a length).
+pub(crate) fn read_body<R: BufRead>(
+    r: &mut R,
+    headers: &[(String, String)],
+    until_eof: bool,
+) -> io::Result<Vec<u8>> {
     let mut body = Vec::new();
-    if head_only || status == 204 || status == 304 || (100..200).contains(&status) {
-        // no body
-    } else if find("Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        read_chunked(&mut r, &mut body)?;
-    } else if let Some(len) = find("Content-Length") {
+    if find_header(headers, "Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+    {
+        read_chunked(r, &mut body)?;
+    } else if let Some(len) = find_header(headers, "Content-Length") {
         let len: u64 = len
             .parse()
             .map_err(|_| invalid(format!("bad Content-Length {len:?}")))?;
@@ -229,14 +258,10 @@ fn read_response<R: BufRead>(mut r: R, head_only: bool) -> io::Result<Response> 
                 format!("body ended after {} of {len} bytes", body.len()),
             ));
         }
-    } else {
+    } else if until_eof {
         r.read_to_end(&mut body)?;
     }
-    Ok(Response {
-        status,
-        headers,
-        body,
-    })
+    Ok(body)
 }
 
 fn read_chunked<R: BufRead>(r: &mut R, body: &mut Vec<u8>) -> io::Result<()> {

@@ -1,19 +1,35 @@
-//! Test helpers for census: run the **real** metric peers on loopback.
+//! Test helpers for census and for authors of census exporters: the **real** metric peers
+//! on loopback, a scripted fake HTTP peer for what the real ones cannot be made to do, the
+//! OpenCensus oracle scenario, and a reader for the text exposition. `publish = false`: add it
+//! as a path dev-dependency (`census-testkit.workspace = true` inside this workspace).
 //!
-//! Integration tests of the census crates use this crate to check their
-//! output against the actual Prometheus tools instead of mocks:
+//! What is here, for an exporter's tests:
 //!
-//! * [`Pushgateway`] — a `prometheus-pushgateway` process (memory only, admin
-//!   and lifecycle APIs on) with helpers to read back what was pushed
-//!   ([`Pushgateway::api_metrics`], [`Pushgateway::values`],
-//!   [`Pushgateway::metrics_text`]).
-//! * [`Prometheus`] — a `prometheus` server scraping [`ScrapeTarget`]s every
-//!   second, with [`Prometheus::query`] and the polling
-//!   [`Prometheus::wait_for`].
-//! * [`promtool_check_metrics`] / [`assert_no_parse_errors`] /
+//! * **Real peers** (check output against the actual tools, not mocks):
+//!   [`Pushgateway`] — a `prometheus-pushgateway` process (memory only, admin and lifecycle
+//!   APIs on) with read-backs ([`Pushgateway::api_metrics`], [`Pushgateway::values`],
+//!   [`Pushgateway::metrics_text`]); [`Prometheus`] — a `prometheus` server scraping
+//!   [`ScrapeTarget`]s every second, with [`Prometheus::query`] and the polling
+//!   [`Prometheus::wait_for`]; [`promtool_check_metrics`] / [`assert_no_parse_errors`] /
 //!   [`assert_lint_clean`] — `promtool check metrics` on an exposition.
-//! * [`http`] — a tiny HTTP/1.0 client for loopback requests, and
-//!   [`free_port`] / [`TempDir`].
+//! * **A fake HTTP peer**, [`fake::FakeHttp`], for failure modes: scripted [`fake::Reply`]s
+//!   (any status and body, headers such as `Retry-After`, a delay, a connection reset, a
+//!   clean close, a hang) and the recorded [`fake::Request`]s (method, path, headers, body,
+//!   arrival time) to check what a client sent, its retries and their spacing.
+//! * **The oracle scenario**, [`oracle`]: the measures, views and recordings OpenCensus
+//!   Python and Go were run with ([`oracle::Oracle::recorded`]), and Go's Prometheus text for
+//!   it ([`oracle::GO_TEXT`]).
+//! * **An exposition reader for tests**, [`exposition`]: sample lines of text 0.0.4 and
+//!   OpenMetrics (labels unescaped, timestamps, exemplars), [`exposition::sample`] for one
+//!   series, [`exposition::values`] for one metric. Not a validator: promtool is.
+//! * **Plumbing**: [`http`] (a tiny HTTP/1.0 client for loopback requests), [`poll`] /
+//!   [`poll_every`] (wait for a condition with a deadline instead of sleeping),
+//!   [`free_port`], [`TempDir`].
+//!
+//! An in-memory exporter (what the meter handed an exporter) is in census-sdk, feature
+//! `testing`: `census_sdk::testing::InMemoryExporter`.
+//!
+//! # Real peers
 //!
 //! Every process listens on `127.0.0.1:<free port>`, lives in its own temp
 //! dir (log file included), is polled until ready (never a fixed sleep) and
@@ -55,13 +71,18 @@
 
 use std::collections::BTreeMap;
 
+pub mod exposition;
+pub mod fake;
 pub mod http;
+pub mod oracle;
 mod peer;
+mod polling;
 mod prometheus;
 mod promtool;
 mod pushgateway;
 
 pub use peer::{free_port, TempDir, KEEP_ENV};
+pub use polling::{poll, poll_every, POLL_INTERVAL};
 pub use prometheus::{Prometheus, ScrapeTarget, TargetHealth, PROMETHEUS_BIN_ENV};
 pub use promtool::{
     assert_lint_clean, assert_no_parse_errors, promtool_check_metrics, PromtoolResult,
@@ -71,3 +92,15 @@ pub use pushgateway::{family_values, find_group, Pushgateway, PUSHGATEWAY_BIN_EN
 
 /// One series: its labels and its value.
 pub type Sample = (BTreeMap<String, String>, f64);
+
+/// A JSON object of label names to string values (Prometheus and Pushgateway API answers)
+/// as a map; anything else is an empty map.
+pub(crate) fn json_labels(v: &serde_json::Value) -> BTreeMap<String, String> {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -329,6 +329,48 @@ case "$3" in */census-testkit-*) rm -rf -- "$3" ;; esac
         .ok()
 }
 
+/// The accessors every peer type has, delegating to its `peer: Peer` field (`$name` names
+/// the program in the docs).
+macro_rules! peer_accessors {
+    ($name:literal) => {
+        /// Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`.
+        pub fn url(&self) -> &str {
+            &self.peer.url
+        }
+
+        /// The listen port.
+        pub fn port(&self) -> u16 {
+            self.peer.port
+        }
+
+        #[doc = concat!("PID of the ", $name, " process.")]
+        pub fn pid(&self) -> u32 {
+            self.peer.pid
+        }
+
+        #[doc = concat!("Everything ", $name, " logged so far (stdout and stderr).")]
+        pub fn log(&self) -> String {
+            self.peer.log()
+        }
+
+        /// Time from spawning the process to the first successful readiness check.
+        pub fn ready_after(&self) -> std::time::Duration {
+            self.peer.ready_after
+        }
+
+        /// Whether the process is still running.
+        pub fn is_running(&mut self) -> bool {
+            self.peer.is_running()
+        }
+
+        #[doc = concat!("Stops ", $name, ": SIGTERM by PID, up to 10 s grace, then SIGKILL. Idempotent; also done on drop.")]
+        pub fn stop(&mut self) {
+            self.peer.stop();
+        }
+    };
+}
+pub(crate) use peer_accessors;
+
 /// The last `n` lines of `text`.
 pub(crate) fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();

@@ -3,13 +3,14 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::http;
-use crate::peer::{find_binary, tail, Peer, Spec, TempDir};
-use crate::{Pushgateway, Sample};
+use crate::peer::{find_binary, peer_accessors, tail, Peer, Spec, TempDir};
+use crate::polling::poll_every;
+use crate::{json_labels, Pushgateway, Sample};
 
 /// Environment variable naming the prometheus binary to use instead of
 /// searching `PATH` for `prometheus`.
@@ -157,20 +158,7 @@ impl Prometheus {
         Prometheus { peer, config_path }
     }
 
-    /// Base URL without a trailing slash, e.g. `http://127.0.0.1:41235`.
-    pub fn url(&self) -> &str {
-        &self.peer.url
-    }
-
-    /// The listen port.
-    pub fn port(&self) -> u16 {
-        self.peer.port
-    }
-
-    /// PID of the prometheus process.
-    pub fn pid(&self) -> u32 {
-        self.peer.pid
-    }
+    peer_accessors!("Prometheus");
 
     /// The private temp dir (config, `data/` TSDB, log).
     pub fn dir(&self) -> &Path {
@@ -180,22 +168,6 @@ impl Prometheus {
     /// The generated `prometheus.yml`.
     pub fn config_path(&self) -> &Path {
         &self.config_path
-    }
-
-    /// Everything Prometheus logged so far.
-    pub fn log(&self) -> String {
-        self.peer.log()
-    }
-
-    /// Time from spawning the process to the first successful readiness
-    /// check.
-    pub fn ready_after(&self) -> Duration {
-        self.peer.ready_after
-    }
-
-    /// Whether the process is still running.
-    pub fn is_running(&mut self) -> bool {
-        self.peer.is_running()
     }
 
     /// Runs an instant query (`/api/v1/query`, evaluated now) and returns
@@ -218,16 +190,9 @@ impl Prometheus {
             self.url(),
             http::encode_component(promql)
         );
-        let resp = http::get(&url).map_err(|e| format!("GET {url}: {e}"))?;
-        let json = resp.json().map_err(|e| {
-            format!(
-                "status {}, invalid JSON ({e}): {}",
-                resp.status,
-                resp.text()
-            )
-        })?;
-        if resp.status != 200 || json["status"] != "success" {
-            return Err(format!("status {}: {json}", resp.status));
+        let (status, json) = get_json(&url)?;
+        if status != 200 || json["status"] != "success" {
+            return Err(format!("status {status}: {json}"));
         }
         parse_query_data(&json["data"])
     }
@@ -245,16 +210,16 @@ impl Prometheus {
         deadline: Duration,
         mut accept: impl FnMut(&[Sample]) -> bool,
     ) -> Vec<Sample> {
-        let start = Instant::now();
         let mut last = Err("never queried".to_string());
-        while start.elapsed() < deadline {
+        let accepted = poll_every(deadline, WAIT_INTERVAL, || {
             last = self.try_query(promql);
-            if let Ok(samples) = &last {
-                if accept(samples) {
-                    return last.unwrap_or_default();
-                }
+            match &last {
+                Ok(samples) if accept(samples) => Some(samples.clone()),
+                _ => None,
             }
-            std::thread::sleep(Duration::from_millis(200));
+        });
+        if let Some(samples) = accepted {
+            return samples;
         }
         panic!(
             "Prometheus: {promql:?} did not give an accepted result within {deadline:?}\n\
@@ -276,14 +241,7 @@ impl Prometheus {
 
     fn try_targets(&self) -> Result<Vec<TargetHealth>, String> {
         let url = format!("{}/api/v1/targets?state=active", self.url());
-        let resp = http::get(&url).map_err(|e| format!("GET {url}: {e}"))?;
-        let json = resp.json().map_err(|e| {
-            format!(
-                "status {}, invalid JSON ({e}): {}",
-                resp.status,
-                resp.text()
-            )
-        })?;
+        let (_, json) = get_json(&url)?;
         let active = json["data"]["activeTargets"]
             .as_array()
             .ok_or_else(|| format!("no data.activeTargets in {json}"))?;
@@ -306,28 +264,38 @@ impl Prometheus {
     ///
     /// After `deadline`, with the last target health and log lines.
     pub fn wait_for_targets_up(&self, deadline: Duration) -> Vec<TargetHealth> {
-        let start = Instant::now();
         let mut last = Err("never asked".to_string());
-        while start.elapsed() < deadline {
+        let up = poll_every(deadline, WAIT_INTERVAL, || {
             last = self.try_targets();
-            if let Ok(t) = &last {
-                if !t.is_empty() && t.iter().all(|t| t.health == "up") {
-                    return last.unwrap_or_default();
-                }
+            match &last {
+                Ok(t) if !t.is_empty() && t.iter().all(|t| t.health == "up") => Some(t.clone()),
+                _ => None,
             }
-            std::thread::sleep(Duration::from_millis(200));
+        });
+        if let Some(targets) = up {
+            return targets;
         }
         panic!(
             "Prometheus targets not all up within {deadline:?}: {last:?}\nlast log lines:\n{}",
             tail(&self.log(), 15)
         );
     }
+}
 
-    /// Stops Prometheus: SIGTERM by PID, up to 10 s grace, then SIGKILL.
-    /// Idempotent; also done on drop.
-    pub fn stop(&mut self) {
-        self.peer.stop();
-    }
+/// How often [`Prometheus::wait_for`] asks again.
+const WAIT_INTERVAL: Duration = Duration::from_millis(200);
+
+/// `GET url`: the status and the body as JSON.
+fn get_json(url: &str) -> Result<(u16, Value), String> {
+    let resp = http::get(url).map_err(|e| format!("GET {url}: {e}"))?;
+    let json = resp.json().map_err(|e| {
+        format!(
+            "status {}, invalid JSON ({e}): {}",
+            resp.status,
+            resp.text()
+        )
+    })?;
+    Ok((resp.status, json))
 }
 
 /// YAML single-quoted scalar.
@@ -368,17 +336,7 @@ fn parse_query_data(data: &Value) -> Result<Vec<Sample>, String> {
             .as_array()
             .ok_or_else(|| format!("no result array in {data}"))?
             .iter()
-            .map(|r| {
-                let labels = r["metric"]
-                    .as_object()
-                    .map(|o| {
-                        o.iter()
-                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Ok((labels, value_of(&r["value"])?))
-            })
+            .map(|r| Ok((json_labels(&r["metric"]), value_of(&r["value"])?)))
             .collect(),
         Some("scalar") => Ok(vec![(Default::default(), value_of(&data["result"])?)]),
         other => Err(format!(

@@ -2,13 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::http;
-use crate::peer::{find_binary, Peer, Spec, TempDir};
-use crate::Sample;
+use crate::peer::{find_binary, peer_accessors, Peer, Spec, TempDir};
+use crate::{json_labels, Sample};
 
 /// Environment variable naming the pushgateway binary to use instead of
 /// searching `PATH` for `prometheus-pushgateway` (e.g. an upstream
@@ -94,24 +93,11 @@ impl Pushgateway {
         Pushgateway { peer }
     }
 
-    /// Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`.
-    pub fn url(&self) -> &str {
-        &self.peer.url
-    }
+    peer_accessors!("the gateway");
 
     /// `127.0.0.1:<port>`, the form a Prometheus scrape target takes.
     pub fn address(&self) -> String {
         format!("127.0.0.1:{}", self.peer.port)
-    }
-
-    /// The listen port.
-    pub fn port(&self) -> u16 {
-        self.peer.port
-    }
-
-    /// PID of the gateway process.
-    pub fn pid(&self) -> u32 {
-        self.peer.pid
     }
 
     /// The private temp dir (working directory; holds `pushgateway.log`).
@@ -123,22 +109,6 @@ impl Pushgateway {
     /// Path of the log file (stdout and stderr of the process).
     pub fn log_path(&self) -> PathBuf {
         self.peer.log_path.clone()
-    }
-
-    /// Everything the gateway logged so far.
-    pub fn log(&self) -> String {
-        self.peer.log()
-    }
-
-    /// Time from spawning the process to the first successful readiness
-    /// check.
-    pub fn ready_after(&self) -> Duration {
-        self.peer.ready_after
-    }
-
-    /// Whether the process is still running.
-    pub fn is_running(&mut self) -> bool {
-        self.peer.is_running()
     }
 
     /// `GET /api/v1/metrics` and return its `data`: a JSON array with one
@@ -207,12 +177,6 @@ impl Pushgateway {
             http::request("PUT", &url, &[], b"").unwrap_or_else(|e| panic!("PUT {url}: {e}"));
         assert_eq!(resp.status, 202, "PUT {url}: {}", resp.text());
     }
-
-    /// Stops the gateway: SIGTERM by PID, up to 10 s grace, then SIGKILL.
-    /// Idempotent; also done on drop.
-    pub fn stop(&mut self) {
-        self.peer.stop();
-    }
 }
 
 /// In the `data` array returned by [`Pushgateway::api_metrics`], finds the
@@ -243,15 +207,7 @@ pub fn family_values(group: &Value, family: &str) -> Vec<Sample> {
         .iter()
         .filter_map(|m| {
             let value = m["value"].as_str()?.parse::<f64>().ok()?;
-            let labels = m["labels"]
-                .as_object()
-                .map(|o| {
-                    o.iter()
-                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            Some((labels, value))
+            Some((json_labels(&m["labels"]), value))
         })
         .collect()
 }

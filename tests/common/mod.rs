@@ -1,11 +1,11 @@
 //! Helpers shared by the tests that run the example binaries (each test file that uses them
 //! declares `mod common;`; not every file uses every helper).
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub fn example(name: &str) -> Command {
     let exe = std::env::current_exe().expect("test binary path");
@@ -38,15 +38,8 @@ pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// The value of the exposition line starting with `series ` (exact series text).
-pub fn sample(exposition: &str, series: &str) -> f64 {
-    exposition
-        .lines()
-        .find_map(|l| l.strip_prefix(series).and_then(|r| r.strip_prefix(' ')))
-        .unwrap_or_else(|| panic!("no series {series} in:\n{exposition}"))
-        .parse()
-        .unwrap()
-}
+/// The value of the exposition line of exactly this series (census-testkit's parser).
+pub use census_testkit::exposition::sample;
 
 /// Spawns, then waits (bounded) for the first stdout line, which each example prints once it
 /// has recorded and its exporters are up.
@@ -82,15 +75,7 @@ pub fn signal(child: &Child, sig: &str) {
 }
 
 pub fn wait_exit(mut child: Child, deadline: Duration) -> std::process::ExitStatus {
-    let t0 = Instant::now();
-    loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            return s;
-        }
-        assert!(
-            t0.elapsed() < deadline,
-            "example did not exit within {deadline:?}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    census_testkit::poll("the example to exit", deadline, || {
+        child.try_wait().unwrap()
+    })
 }

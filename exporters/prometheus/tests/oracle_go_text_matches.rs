@@ -1,11 +1,10 @@
 //! The oracle scenario (`../shared/oracle/README.md`, recordings of `oc_python_oracle.py`)
-//! through census gives OpenCensus Go's exposition byte for byte (`tests/data/oc_go_expected.txt`).
+//! through census gives OpenCensus Go's exposition byte for byte (`census_testkit::oracle::GO_TEXT`).
 
 mod common;
 
 use census_prometheus::{encode_text, ExpositionOptions};
-
-const EXPECTED: &str = include_str!("data/oc_go_expected.txt");
+use census_testkit::oracle::GO_TEXT as EXPECTED;
 
 #[test]
 fn oracle_scenario_gives_opencensus_go_text_byte_for_byte() {

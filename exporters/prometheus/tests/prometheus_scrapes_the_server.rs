@@ -5,12 +5,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use census_prometheus::{ExpositionOptions, PrometheusExporter, Server, ServerHandle};
 use census_sdk::Meters;
 use census_sdk::{Attachments, Float64Measure, TagMap};
-use census_testkit::{http, Prometheus, Sample, ScrapeTarget};
+use census_testkit::{http, poll_every, Prometheus, Sample, ScrapeTarget};
 use common::oracle_meter;
 
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -121,20 +121,24 @@ fn prometheus_reads_counter_gauge_and_histogram_quantile_in_both_formats() {
 
 /// Polls `/api/v1/query_exemplars` for `metric` until one exemplar is there; returns it.
 fn wait_for_exemplar(prom: &Prometheus, metric: &str) -> serde_json::Value {
-    let start = Instant::now();
     let mut last = String::new();
-    while start.elapsed() < Prometheus::DEFAULT_DEADLINE {
-        let url = format!(
-            "{}/api/v1/query_exemplars?query={metric}&start=0&end=4102444800",
-            prom.url()
-        );
-        let r = http::get(&url).unwrap();
-        let json = r.json().unwrap_or_default();
-        if let Some(e) = json["data"][0]["exemplars"].get(0) {
-            return e.clone();
-        }
-        last = r.text();
-        std::thread::sleep(Duration::from_millis(200));
+    let url = format!(
+        "{}/api/v1/query_exemplars?query={metric}&start=0&end=4102444800",
+        prom.url()
+    );
+    let found = poll_every(
+        Prometheus::DEFAULT_DEADLINE,
+        Duration::from_millis(200),
+        || {
+            let r = http::get(&url).unwrap();
+            let json = r.json().unwrap_or_default();
+            let exemplar = json["data"][0]["exemplars"].get(0).cloned();
+            last = r.text();
+            exemplar
+        },
+    );
+    if let Some(e) = found {
+        return e;
     }
     let own = http::get(&format!("{}/metrics", prom.url()))
         .unwrap()

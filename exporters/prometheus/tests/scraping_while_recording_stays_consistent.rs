@@ -12,22 +12,12 @@ use std::thread;
 use census_prometheus::{PrometheusExporter, Server};
 use census_sdk::Meters;
 use census_sdk::{Aggregation, Float64Measure, Meter, View};
+use census_testkit::exposition::by_series as samples;
 use census_testkit::http;
 use common::{keys, register, tags};
 
 const THREADS: usize = 4;
 const RECORDS: usize = 100_000;
-
-/// `name{labels}` → value, for every sample line.
-fn samples(text: &str) -> HashMap<String, f64> {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| {
-            let (series, value) = l.rsplit_once(' ').expect("a sample line");
-            (series.to_string(), value.parse::<f64>().expect("a number"))
-        })
-        .collect()
-}
 
 fn check_histogram(s: &HashMap<String, f64>, worker: usize) {
     let series = |suffix: &str, le: Option<&str>| {

@@ -47,7 +47,7 @@ pub const GRPC_TAGS_BIN_HEADER: &str = "grpc-tags-bin";
 /// accepts (the OpenCensus spec's limit; varints, field ids and the version byte do not count).
 ///
 /// ```
-/// use census_sdk::tags::{binary, PropagationError};
+/// use census_sdk::{tags::binary, PropagationError};
 /// use census_sdk::{Mutator, TagKey, TagMap, TagValue};
 /// // 17 tags of 255 + 255 bytes = 8670 bytes > 8192.
 /// let muts: Vec<Mutator> = (0..17)
@@ -123,7 +123,7 @@ pub fn encode(map: &TagMap) -> Result<Vec<u8>, PropagationError> {
 ///   [`TagKey`] / [`TagValue`] (1–255 / 0–255 printable ASCII).
 ///
 /// ```
-/// use census_sdk::tags::{binary, PropagationError};
+/// use census_sdk::{tags::binary, PropagationError};
 /// // {method=GET, http.status=200}, as OpenCensus Python writes it (insertion order).
 /// let py = b"\x00\x00\x06method\x03GET\x00\x0bhttp.status\x03200";
 /// assert_eq!(binary::decode(py).unwrap().to_string(), "{http.status=200, method=GET}");

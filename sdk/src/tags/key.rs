@@ -3,14 +3,16 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use crate::error::{printable_ascii, TagError};
 
 /// The name of a tag: 1 to 255 printable ASCII characters.
 ///
-/// Keys are interned: creating the same key twice returns the same key, and comparing two keys
-/// is one integer comparison. Keys order by name.
+/// Keys are interned: creating the same key while another handle to it lives returns the same
+/// key, and comparing two keys is one integer comparison. Keys order by name. The intern table
+/// holds keys weakly: a key no view, tag map or handle uses any more is freed, so keys decoded
+/// from requests (`grpc-tags-bin`, `baggage`) cannot grow the process without bound.
 ///
 /// ```
 /// use census_sdk::TagKey;
@@ -25,12 +27,40 @@ pub struct TagKey(Arc<KeyInner>);
 
 struct KeyInner {
     name: Box<str>,
-    id: u32,
+    /// Unique for the life of the process (never reused, so a freed key's id cannot alias).
+    id: u64,
 }
 
-fn interner() -> &'static Mutex<HashMap<Box<str>, TagKey>> {
-    static KEYS: OnceLock<Mutex<HashMap<Box<str>, TagKey>>> = OnceLock::new();
-    KEYS.get_or_init(Default::default)
+/// The intern table: live keys by name, and when to next drop the entries of freed keys.
+struct Interner {
+    keys: HashMap<Box<str>, Weak<KeyInner>>,
+    next_id: u64,
+    prune_at: usize,
+}
+
+/// Entries the table may hold before it first drops those of freed keys.
+const MIN_PRUNE_AT: usize = 1024;
+
+fn interner() -> &'static Mutex<Interner> {
+    static KEYS: OnceLock<Mutex<Interner>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        Mutex::new(Interner {
+            keys: HashMap::new(),
+            next_id: 0,
+            prune_at: MIN_PRUNE_AT,
+        })
+    })
+}
+
+/// How many keys the intern table holds entries for (live or not yet pruned); for tests of the
+/// bound.
+#[cfg(test)]
+fn interned_len() -> usize {
+    interner()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .keys
+        .len()
 }
 
 impl TagKey {
@@ -43,17 +73,23 @@ impl TagKey {
         if !printable_ascii(name, 1, 255) {
             return Err(TagError::InvalidKey { key: name.into() });
         }
-        let mut keys = interner().lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(key) = keys.get(name) {
-            return Ok(key.clone());
+        let mut table = interner().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(key) = table.keys.get(name).and_then(Weak::upgrade) {
+            return Ok(TagKey(key));
         }
-        let id = u32::try_from(keys.len()).unwrap_or(u32::MAX);
-        let key = TagKey(Arc::new(KeyInner {
+        if table.keys.len() >= table.prune_at {
+            // Amortised: the table is at most about twice the live keys (plus MIN_PRUNE_AT).
+            table.keys.retain(|_, k| k.strong_count() > 0);
+            table.prune_at = (table.keys.len() * 2).max(MIN_PRUNE_AT);
+        }
+        let id = table.next_id;
+        table.next_id += 1;
+        let key = Arc::new(KeyInner {
             name: name.into(),
             id,
-        }));
-        keys.insert(name.into(), key.clone());
-        Ok(key)
+        });
+        table.keys.insert(name.into(), Arc::downgrade(&key));
+        Ok(TagKey(key))
     }
 
     /// The key's name.
@@ -61,7 +97,7 @@ impl TagKey {
         &self.0.name
     }
 
-    pub(crate) fn id(&self) -> u32 {
+    pub(crate) fn id(&self) -> u64 {
         self.0.id
     }
 }
@@ -217,6 +253,24 @@ mod tests {
         let b = TagKey::new("alpha").unwrap();
         assert_eq!(a.id(), TagKey::new("zeta").unwrap().id());
         assert!(b < a);
+    }
+
+    #[test]
+    fn freed_keys_leave_the_table() {
+        let kept = TagKey::new("freed_keys_kept").unwrap();
+        for i in 0..(4 * MIN_PRUNE_AT) {
+            let k = TagKey::new(&format!("freed_keys_{i}")).unwrap();
+            assert_eq!(k.name(), format!("freed_keys_{i}"));
+        }
+        assert!(
+            interned_len() <= 2 * MIN_PRUNE_AT + 64,
+            "{} entries",
+            interned_len()
+        );
+        // A live key stays interned; a freed one comes back with a new id.
+        assert_eq!(kept, TagKey::new("freed_keys_kept").unwrap());
+        let old = TagKey::new("freed_keys_again").unwrap().id();
+        assert_ne!(old, TagKey::new("freed_keys_again").unwrap().id());
     }
 
     #[test]

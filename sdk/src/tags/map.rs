@@ -260,7 +260,7 @@ impl TagMap {
 fn map_hash(tags: &[Tag]) -> u64 {
     let mut h: u64 = 0x243f_6a88_85a3_08d3;
     for t in tags {
-        h = (h.rotate_left(23) ^ u64::from(t.key.id())).wrapping_mul(0x2127_599b_f432_5c37);
+        h = (h.rotate_left(23) ^ t.key.id()).wrapping_mul(0x2127_599b_f432_5c37);
         h = (h.rotate_left(23) ^ t.value.hash_value()).wrapping_mul(0x2127_599b_f432_5c37);
     }
     h

@@ -1,4 +1,4 @@
-//! Tags: [`TagKey`], [`TagValue`], the immutable [`TagMap`] and its [`Mutator`]s, the current
+//! Tags: [`TagKey`], [`TagValue`], the immutable [`TagMap`] and its [`Mutator`](crate::Mutator)s, the current
 //! tag context, and propagation formats.
 //!
 //! A recording is broken down by the tags of its tag map: each view keeps one row per distinct
@@ -9,16 +9,17 @@
 pub mod baggage;
 pub mod binary;
 mod context;
-mod key;
-mod map;
-mod propagation_error;
+pub(crate) mod key;
+pub(crate) mod map;
+pub(crate) mod propagation_error;
 
 pub use context::{
     context_with, current, enter, from_context, with_current, TagMapFutureExt, TagScope,
     WithContext,
 };
-pub use key::{TagKey, TagValue};
-pub use map::{Mutator, Tag, TagMap, Ttl};
-pub use propagation_error::PropagationError;
+// The tag types' one public path is the crate root (`census_sdk::TagMap`, …).
+pub(crate) use key::{TagKey, TagValue};
+pub(crate) use map::TagMap;
+pub(crate) use propagation_error::PropagationError;
 
 pub(crate) use map::values_hash;

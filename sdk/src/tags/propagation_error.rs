@@ -9,7 +9,7 @@ use thiserror::Error;
 /// bytes from the start of the input (the version byte is offset 0).
 ///
 /// ```
-/// use census_sdk::tags::{binary, PropagationError};
+/// use census_sdk::{tags::binary, PropagationError};
 /// let err = binary::decode(&[0x01]).unwrap_err();
 /// assert_eq!(err, PropagationError::UnsupportedVersion { version: 1 });
 /// assert!(err.to_string().contains("version 0x01"), "{err}");

@@ -11,11 +11,10 @@ use std::time::SystemTime;
 
 use hashbrown::HashTable;
 
-use super::{
-    Aggregation, AggregationData, Attachments, Bounds, DistributionData, Exemplar, Row, SumData,
-};
-use crate::measure::{MeasureKind, MeasureValue};
+use super::aggregation::{Aggregation, Bounds};
+use super::data::{AggregationData, Attachments, DistributionData, Exemplar, Row, SumData};
 use crate::tags::{values_hash, TagKey, TagMap, TagValue};
+use crate::value::{MeasureKind, MeasureValue};
 
 /// The tag value every column of the overflow row carries (see [`crate::DEFAULT_ROW_LIMIT`]).
 pub const OVERFLOW_TAG_VALUE: &str = "__census_overflow__";

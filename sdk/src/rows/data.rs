@@ -1,12 +1,12 @@
-//! The read model exporters consume: [`ViewData`], [`Row`], [`AggregationData`].
+//! The read model of one row, as exporters consume it: [`Row`], [`AggregationData`].
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::{Bounds, View};
-use crate::measure::MeasureValue;
+use super::aggregation::Bounds;
 use crate::tags::{TagKey, TagValue};
+use crate::value::MeasureValue;
 
 /// Key/value pairs attached to a recording (trace and span ids, …); the latest recording with
 /// attachments in each distribution bucket is kept as that bucket's [`Exemplar`].
@@ -225,51 +225,5 @@ impl Row {
             .iter()
             .zip(self.tag_values.iter())
             .filter(|(_, v)| !v.is_empty())
-    }
-}
-
-/// A snapshot of one view: its definition, time window and rows (rows in no set order).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ViewData {
-    /// The view.
-    pub view: View,
-    /// When the view was registered (its data started).
-    pub start: SystemTime,
-    /// When this snapshot was taken.
-    pub end: SystemTime,
-    /// The rows.
-    pub rows: Vec<Row>,
-}
-
-impl ViewData {
-    /// A view's data: its definition, window and rows.
-    pub fn new(view: View, start: SystemTime, end: SystemTime, rows: Vec<Row>) -> Self {
-        ViewData {
-            view,
-            start,
-            end,
-            rows,
-        }
-    }
-
-    /// The view.
-    pub fn view(&self) -> &View {
-        &self.view
-    }
-
-    /// When the view was registered (its data started).
-    pub fn start(&self) -> SystemTime {
-        self.start
-    }
-
-    /// When this snapshot was taken.
-    pub fn end(&self) -> SystemTime {
-        self.end
-    }
-
-    /// The rows, in no set order.
-    pub fn rows(&self) -> &[Row] {
-        &self.rows
     }
 }

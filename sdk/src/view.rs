@@ -2,18 +2,14 @@
 //!
 //! See [`View`] for details.
 
-mod aggregation;
-mod data;
-pub(crate) mod rows;
-
 use std::fmt;
 use std::sync::Arc;
-
-pub use aggregation::{Aggregation, Bounds};
-pub use data::{AggregationData, Attachments, DistributionData, Exemplar, Row, SumData, ViewData};
+use std::time::SystemTime;
 
 use crate::error::{printable_ascii, ViewError};
 use crate::measure::Measure;
+use crate::rows::aggregation::Aggregation;
+use crate::rows::data::Row;
 use crate::tags::TagKey;
 
 /// A view: a measure, the tag keys (columns) to break it down by, and an aggregation.
@@ -201,6 +197,52 @@ impl ViewBuilder {
             columns: columns.into(),
             aggregation,
         })))
+    }
+}
+
+/// A snapshot of one view: its definition, time window and rows (rows in no set order).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ViewData {
+    /// The view.
+    pub view: View,
+    /// When the view was registered (its data started).
+    pub start: SystemTime,
+    /// When this snapshot was taken.
+    pub end: SystemTime,
+    /// The rows.
+    pub rows: Vec<Row>,
+}
+
+impl ViewData {
+    /// A view's data: its definition, window and rows.
+    pub fn new(view: View, start: SystemTime, end: SystemTime, rows: Vec<Row>) -> Self {
+        ViewData {
+            view,
+            start,
+            end,
+            rows,
+        }
+    }
+
+    /// The view.
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    /// When the view was registered (its data started).
+    pub fn start(&self) -> SystemTime {
+        self.start
+    }
+
+    /// When this snapshot was taken.
+    pub fn end(&self) -> SystemTime {
+        self.end
+    }
+
+    /// The rows, in no set order.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
     }
 }
 
