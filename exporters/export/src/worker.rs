@@ -178,6 +178,11 @@ impl<H: Handler> Worker<H> {
     /// [`SpawnError`] when the thread or its runtime cannot start.
     pub fn spawn(name: &str, handler: H, schedule: Schedule) -> Result<Self, SpawnError> {
         let (tx, rx) = mpsc::unbounded_channel();
+        // Subscribe to a manual clock here, so an advance right after spawn is never missed.
+        let manual = match (&schedule.clock, schedule.period) {
+            (Clock::Manual(m), Some(_)) => Some(m.subscribe()),
+            _ => None,
+        };
         let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<std::io::Result<()>>(1);
         let spawn_error = |source| SpawnError {
             what: format!("worker thread {name:?}"),
@@ -192,7 +197,7 @@ impl<H: Handler> Worker<H> {
                 let ready = built.as_ref().map(|_| ()).map_err(clone_io);
                 let _ = ready_tx.send(ready);
                 if let Ok(rt) = built {
-                    rt.block_on(run(handler, rx, schedule));
+                    rt.block_on(run(handler, rx, schedule, manual));
                 }
             })
             .map_err(spawn_error)?;
@@ -350,8 +355,9 @@ async fn run<H: Handler>(
     mut handler: H,
     mut rx: mpsc::UnboundedReceiver<Msg<H::Command, H::Error>>,
     schedule: Schedule,
+    manual: Option<(mpsc::UnboundedReceiver<Advance>, Duration)>,
 ) {
-    let mut ticks = Ticks::new(&schedule);
+    let mut ticks = Ticks::new(&schedule, manual);
     loop {
         tokio::select! {
             biased;
@@ -386,27 +392,22 @@ enum Ticks {
 }
 
 impl Ticks {
-    fn new(s: &Schedule) -> Self {
+    fn new(s: &Schedule, manual: Option<(mpsc::UnboundedReceiver<Advance>, Duration)>) -> Self {
         let Some(period) = s.period else {
             return Ticks::Never;
         };
-        match &s.clock {
-            Clock::System => {
-                let start = tokio::time::Instant::now();
-                let first = start.checked_add(period).unwrap_or(start);
-                let mut i = tokio::time::interval_at(first, period);
-                i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                Ticks::System(i)
-            }
-            Clock::Manual(m) => {
-                let (rx, now) = m.subscribe();
-                Ticks::Manual {
-                    rx,
-                    period,
-                    due: now.saturating_add(period),
-                }
-            }
+        if let Some((rx, now)) = manual {
+            return Ticks::Manual {
+                rx,
+                period,
+                due: now.saturating_add(period),
+            };
         }
+        let start = tokio::time::Instant::now();
+        let first = start.checked_add(period).unwrap_or(start);
+        let mut i = tokio::time::interval_at(first, period);
+        i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Ticks::System(i)
     }
 
     /// Waits for the next tick; a manual clock's advance waits until the returned value drops.
