@@ -19,12 +19,16 @@
 //!    OpenCensus Go) or a chosen list; their snapshots (`Vec<ViewData>`) are concatenated.
 //! 2. **[`naming`]** — view names and tag keys become metric and label names with OpenCensus
 //!    Go's [`naming::sanitize`], prefixed by the namespace of the [`ExpositionOptions`].
-//! 3. **[`Encoder`]** — pure, reusable: `&[ViewData]` in, text format 0.0.4 ([`encode_text`])
-//!    or OpenMetrics bytes out, with an [`EncodeReport`] naming any view it had to leave out.
-//!    No I/O and no timestamps, so the Pushgateway exporter pushes the same bytes.
-//! 4. **[`PrometheusExporter`]** — one scrape = snapshot + encode, with content negotiation,
+//! 3. **[`model`]** — the Prometheus data model of the snapshot, derived once: families
+//!    (name, help, type, label names) with their series in order, and a skip report naming
+//!    any view that would make the exposition invalid ([`EncodeError::view`]).
+//! 4. **[`Encoder`]** — pure, reusable: `&[ViewData]` in, the model written as text format
+//!    0.0.4 ([`encode_text`]), OpenMetrics or protobuf-delimited `MetricFamily` bytes out
+//!    ([`Format`]), with an [`EncodeReport`]. No I/O and no timestamps, so the Pushgateway
+//!    exporter pushes the same bytes.
+//! 5. **[`PrometheusExporter`]** — one scrape = snapshot + encode, with content negotiation,
 //!    a bound on concurrent scrapes and optional self-metrics; transport-free.
-//! 5. **Transports** — the `Server` (feature `server`), the `MetricsService` to mount in
+//! 6. **Transports** — the `Server` (feature `server`), the `MetricsService` to mount in
 //!    your own hyper or axum app, or `CensusCollector` (feature `prometheus-registry`) inside
 //!    an existing `prometheus::Registry`.
 //!
@@ -118,10 +122,11 @@
 //!
 //! ## Inside a `prometheus::Registry`
 //! With feature `prometheus-registry`, `CensusCollector` implements
-//! `prometheus::core::Collector`: each gather converts the current snapshots to
-//! `MetricFamily`s with the same names, labels and skipping rules. The text is then the
-//! `prometheus` crate's (its own number formatting; Sum views asked to be untyped become
-//! gauges, since that crate's `TextEncoder` panics on untyped).
+//! `prometheus::core::Collector`: each gather maps the [`model`] of the current snapshots to
+//! `MetricFamily`s, so names, labels, series order and skipping rules are the same. The text is
+//! then the `prometheus` crate's (its own number formatting; Sum views asked to be untyped
+//! become gauges, since that crate's `TextEncoder` panics on untyped; the `+Inf` bucket is left
+//! for it to add, as it prints an explicit one as `le="inf"`).
 //!
 //! ## Apps ported from OpenCensus Python
 //! OpenCensus Python's exporter (opencensus-ext-prometheus 0.2.1 on prometheus_client) printed

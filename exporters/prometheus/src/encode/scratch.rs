@@ -12,7 +12,7 @@ pub(crate) struct Scratch {
     pub(crate) nums: Vec<f64>,
     /// The current protobuf `MetricFamily` message, before its length prefix.
     pub(crate) message: Vec<u8>,
-    /// The current family's `LabelPair` fields per row in storage order, and where each ends.
-    pub(crate) pairs: Vec<u8>,
-    pub(crate) pair_ends: Vec<usize>,
+    /// The body of each row's protobuf `Metric`, in storage order, and where each ends.
+    pub(crate) metrics: Vec<u8>,
+    pub(crate) metric_ends: Vec<usize>,
 }

@@ -41,7 +41,7 @@ pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Sc
     let per_row = scratch.le_ends.len() + if scratch.le_ends.is_empty() { 1 } else { 2 };
     scratch.nums.clear();
     for chunk in rows.chunks(256) {
-        warm(chunk);
+        warm_buckets(chunk);
         for row in chunk {
             push_numbers(&mut scratch.nums, row, per_row);
         }
@@ -88,7 +88,7 @@ pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Sc
 /// Reads one byte of the buckets of `rows`, in a loop so short that the CPU overlaps the cache
 /// misses of many rows; the pass that follows then finds the data in cache instead of missing
 /// once per value.
-fn warm(rows: &[Row]) {
+pub(crate) fn warm_buckets(rows: &[Row]) {
     let mut x = 0u64;
     for row in rows {
         if let AggregationData::Distribution(d) = &row.data {

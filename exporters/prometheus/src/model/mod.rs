@@ -181,14 +181,7 @@ impl<'f> Series<'f> {
 
     /// The value.
     pub fn value(&self) -> Value<'f> {
-        match &self.row.data {
-            AggregationData::Count(c) => Value::Scalar(*c as f64),
-            AggregationData::Sum(s) => Value::Scalar(s.as_f64()),
-            AggregationData::LastValue(v) => Value::Scalar(v.as_f64()),
-            AggregationData::Distribution(d) => Value::Histogram(d),
-            // The model leaves out views with rows of any other kind.
-            _ => Value::Scalar(f64::NAN),
-        }
+        Value::of(self.row)
     }
 
     /// The row the series comes from.
@@ -206,4 +199,19 @@ pub enum Value<'a> {
     /// A histogram: per-bucket (not cumulative) counts, one per [`Family::bounds`] plus the
     /// `+Inf` bucket, the count and the sum ([`DistributionData::sum`]: mean × count, as Go).
     Histogram(&'a DistributionData),
+}
+
+impl<'a> Value<'a> {
+    /// The value of `row`.
+    #[inline]
+    pub(crate) fn of(row: &'a Row) -> Self {
+        match &row.data {
+            AggregationData::Count(c) => Value::Scalar(*c as f64),
+            AggregationData::Sum(s) => Value::Scalar(s.as_f64()),
+            AggregationData::LastValue(v) => Value::Scalar(v.as_f64()),
+            AggregationData::Distribution(d) => Value::Histogram(d),
+            // The model leaves out views with rows of any other kind.
+            _ => Value::Scalar(f64::NAN),
+        }
+    }
 }
