@@ -7,6 +7,7 @@
 //! Encoding is pure: no I/O, no clock, no timestamps (so the same bytes can be pushed to a
 //! Pushgateway, which rejects timestamps).
 
+mod header;
 mod number;
 mod openmetrics;
 mod protobuf;

@@ -8,6 +8,7 @@ use std::time::UNIX_EPOCH;
 
 use census_sdk::{AggregationData, DistributionData, Exemplar};
 
+use super::header::write_header;
 use super::number::{write_go_float, write_u64};
 use super::scratch::Scratch;
 use crate::escape::escape_label_value;
@@ -19,19 +20,18 @@ const EXEMPLAR_MAX_RUNES: usize = 128;
 
 /// Writes one family: `# HELP`, `# TYPE`, then every series in the model's order.
 pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Scratch) {
+    let kind = match fam.kind {
+        MetricType::Untyped => "unknown",
+        other => other.as_str(),
+    };
+    write_header(
+        out,
+        &fam.name,
+        fam.data.view.description(),
+        escape_label_value,
+        kind,
+    );
     let name = fam.name.as_bytes();
-    out.extend_from_slice(b"# HELP ");
-    out.extend_from_slice(name);
-    out.push(b' ');
-    escape_label_value(out, fam.data.view.description());
-    out.extend_from_slice(b"\n# TYPE ");
-    out.extend_from_slice(name);
-    out.push(b' ');
-    out.extend_from_slice(match fam.kind {
-        MetricType::Untyped => b"unknown",
-        other => other.as_str().as_bytes(),
-    });
-    out.push(b'\n');
 
     if let Some(bounds) = fam.data.view.aggregation().bounds() {
         scratch.le.clear();

@@ -2,6 +2,7 @@
 
 use census_sdk::{AggregationData, Row};
 
+use super::header::write_header;
 use super::number::write_go_float;
 use super::scratch::Scratch;
 use crate::escape::escape_help;
@@ -10,16 +11,9 @@ use crate::model::Family;
 /// Writes one family: `# HELP`, `# TYPE`, then every series in the model's order; a histogram
 /// row as its `_bucket` lines (cumulative, `le` last, ending with `+Inf`), `_sum` and `_count`.
 pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Scratch) {
+    let help = fam.data.view.description();
+    write_header(out, &fam.name, help, escape_help, fam.kind.as_str());
     let name = fam.name.as_bytes();
-    out.extend_from_slice(b"# HELP ");
-    out.extend_from_slice(name);
-    out.push(b' ');
-    escape_help(out, fam.data.view.description());
-    out.extend_from_slice(b"\n# TYPE ");
-    out.extend_from_slice(name);
-    out.push(b' ');
-    out.extend_from_slice(fam.kind.as_str().as_bytes());
-    out.push(b'\n');
 
     scratch.le.clear();
     scratch.le_ends.clear();
