@@ -1,5 +1,6 @@
-//! HTTP(S) client settings shared by every HTTP push exporter (feature `http`). See
-//! [`HttpSettings`] for details.
+//! What every HTTP push exporter shares (feature `http`): client settings ([`HttpSettings`]),
+//! the endpoint URL check ([`check_url`]), one request with a bounded answer ([`send`]) and
+//! the usual reading of a status for retries ([`status_verdict`]).
 
 use std::fmt;
 use std::sync::Arc;
@@ -10,6 +11,12 @@ use rustls::pki_types::CertificateDer;
 use thiserror::Error;
 
 use crate::errors::BoxError;
+
+mod request;
+mod url;
+
+pub use request::{send, status_verdict, Answer, Body, MAX_ANSWER_BODY};
+pub use url::{check_url, UrlError};
 
 /// Credentials sent with every request. Debug never shows the secret.
 ///

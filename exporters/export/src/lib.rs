@@ -11,6 +11,8 @@
 //! - **[`Retrier`]**: retries with exponential backoff and jitter ([`Retry`]) inside an overall
 //!   [`Deadline`], the transport classifying each failure (retry, final, retry after a
 //!   server-given delay).
+//! - **[`Lifecycle`]**: a worker and the rules of its end (one final delivery, whichever of
+//!   guard, exit hook, signal or last drop comes first; a failed-run hook).
 //! - **[`ExportGuard`]** and **[`Finish`]**: the one guard type of every exporter (finishes on
 //!   drop, also during a panic), and **[`exit`]** (feature `exit-hook`): one process-wide
 //!   registry, one signal thread, the final push on `std::process::exit`.
@@ -55,6 +57,7 @@ mod finish;
 mod gzip;
 #[cfg(feature = "http")]
 pub mod http;
+mod lifecycle;
 mod lock;
 mod print;
 mod retry;
@@ -70,6 +73,7 @@ pub use filter::ViewFilter;
 pub use finish::{Ending, ExportGuard, Finish, FinishError};
 #[cfg(feature = "gzip")]
 pub use gzip::gzip;
+pub use lifecycle::Lifecycle;
 pub use print::{Encode, PrintExporter, PrintSink};
 pub use retry::{Retrier, Retry, RetryError, Verdict};
 pub use self_metrics::{SelfMetrics, EXPORTS, EXPORT_DURATION_SECONDS, SENT_BYTES};

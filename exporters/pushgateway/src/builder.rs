@@ -4,14 +4,14 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use census_export::http::HttpSettings;
-use census_export::{exit, Clock, Finish, PrintSink, Retrier, Retry, Schedule, Worker};
+use census_export::http::{check_url, HttpSettings};
+use census_export::{Clock, Lifecycle, PrintSink, Retrier, Retry, Schedule, Worker};
 use census_prometheus::{ConfigError, ExpositionOptions};
 use census_sdk::Meter;
 
 use crate::body::BodyEncoder;
 use crate::error::BuildError;
-use crate::exporter::{Pushgateway, Shared};
+use crate::exporter::Pushgateway;
 use census_prometheus::Format;
 
 use crate::format::{check_push_format, Method};
@@ -102,23 +102,23 @@ impl PushgatewayBuilder {
     }
 
     /// Prefixes every metric name with `namespace_` (census-prometheus's naming rules).
-    pub fn with_namespace(mut self, namespace: &str) -> Self {
-        match self.options.clone().with_namespace(namespace) {
-            Ok(o) => self.options = o,
-            Err(e) => {
-                self.option_error.get_or_insert(e);
-            }
-        }
-        self
+    pub fn with_namespace(self, namespace: &str) -> Self {
+        self.with_option(|o| o.with_namespace(namespace))
     }
 
     /// Adds a label with a fixed value to every pushed series.
-    pub fn with_const_label(mut self, name: &str, value: &str) -> Self {
-        match self.options.clone().with_const_label(name, value) {
+    pub fn with_const_label(self, name: &str, value: &str) -> Self {
+        self.with_option(|o| o.with_const_label(name, value))
+    }
+
+    /// Applies one naming option; its error is kept for [`build`](Self::build).
+    fn with_option(
+        mut self,
+        set: impl FnOnce(ExpositionOptions) -> Result<ExpositionOptions, ConfigError>,
+    ) -> Self {
+        match set(self.options.clone()) {
             Ok(o) => self.options = o,
-            Err(e) => {
-                self.option_error.get_or_insert(e);
-            }
+            Err(e) => self.option_error = self.option_error.take().or(Some(e)),
         }
         self
     }
@@ -289,7 +289,6 @@ impl PushgatewayBuilder {
             None => Sink::Http {
                 client: self.http.build()?,
                 retrier: Retrier::new(self.retry),
-                format: self.format,
                 gzip: self.gzip,
             },
         };
@@ -315,18 +314,13 @@ impl PushgatewayBuilder {
         };
         let schedule = self.interval.map_or_else(Schedule::never, Schedule::every);
         let worker = Worker::spawn("census-pushgateway", push, schedule.with_clock(self.clock))?;
-        let shared = Arc::new(Shared { worker, config });
-        let on_exit: Arc<dyn Finish> = shared.clone();
-        exit::register(&on_exit);
-        let hooks = exit::install_exit_hook().and_then(|()| match self.handle_signals {
-            true => exit::install_signal_handler(),
-            false => Ok(()),
-        });
-        if let Err(e) = hooks {
-            shared.worker.discard();
-            return Err(e.into());
-        }
-        Ok(Pushgateway::new(shared))
+        let failed = config.clone();
+        let life = Lifecycle::new("pushgateway", worker, timeout)
+            .with_url(config.url.clone())
+            .on_failed_run(move || failed.outcome.set_failed(true));
+        let life = Arc::new(life);
+        life.register(self.handle_signals)?;
+        Ok(Pushgateway { life, config })
     }
 }
 
@@ -335,42 +329,13 @@ impl Pushgateway {
     pub fn builder(url: impl Into<String>, job: impl Into<String>) -> PushgatewayBuilder {
         PushgatewayBuilder::new(url, job)
     }
-
-    /// An exporter with every default: the default meter, text format, `PUT`, 10 s timeout.
-    ///
-    /// # Errors
-    /// As [`PushgatewayBuilder::build`].
-    pub fn from_url_and_job(url: &str, job: &str) -> Result<Self, BuildError> {
-        PushgatewayBuilder::new(url, job).build()
-    }
 }
 
 /// The gateway's base URL without a trailing `/`, checked.
 fn base_url(url: &str) -> Result<String, BuildError> {
-    let invalid = |reason: &str| BuildError::InvalidUrl {
-        url: url.into(),
-        reason: reason.into(),
-    };
-    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
-    match parsed.scheme() {
-        "http" | "https" => {}
-        other => {
-            return Err(BuildError::UnsupportedScheme {
-                url: url.into(),
-                scheme: other.into(),
-            })
-        }
-    }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("no host"));
-    }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(invalid("a query or fragment is not allowed"));
-    }
+    let parsed = check_url("pushgateway", url, false)?;
     if parsed.path().contains("/metrics/job") {
-        return Err(invalid(
-            "the /metrics/job/… path is built from the job and grouping labels; pass the gateway's base URL",
-        ));
+        return Err(BuildError::MetricsPathInUrl { url: url.into() });
     }
     Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
@@ -378,6 +343,7 @@ fn base_url(url: &str) -> Result<String, BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use census_export::http::UrlError;
 
     #[test]
     fn base_urls() {
@@ -399,17 +365,14 @@ mod tests {
         ] {
             let e = base_url(bad).unwrap_err();
             assert!(
-                matches!(
-                    e,
-                    BuildError::InvalidUrl { .. } | BuildError::UnsupportedScheme { .. }
-                ),
+                matches!(e, BuildError::Url(_) | BuildError::MetricsPathInUrl { .. }),
                 "{bad}: {e}"
             );
             assert!(e.to_string().contains(&format!("{bad:?}")), "{e}");
         }
         assert!(matches!(
             base_url("ftp://gw").unwrap_err(),
-            BuildError::UnsupportedScheme { scheme, .. } if scheme == "ftp"
+            BuildError::Url(UrlError::UnsupportedScheme { scheme, .. }) if scheme == "ftp"
         ));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use census_export::http::HttpError;
+use census_export::http::{HttpError, UrlError};
 use census_export::{BoxError, SpawnError, WorkerError};
 use thiserror::Error;
 
@@ -12,21 +12,14 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The gateway URL does not parse.
-    #[error("invalid pushgateway URL {url:?}: {reason}; use http(s)://host:port, optionally with a route prefix path")]
-    InvalidUrl {
+    /// The gateway URL is not an `http(s)://host` URL without a query.
+    #[error(transparent)]
+    Url(#[from] UrlError),
+    /// The gateway URL already holds the `/metrics/job/…` path.
+    #[error("pushgateway URL {url:?} holds a /metrics/job/… path, which is built from the job and grouping labels; pass the gateway's base URL")]
+    MetricsPathInUrl {
         /// The rejected URL.
         url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The gateway URL uses a scheme other than `http` or `https`.
-    #[error("unsupported scheme {scheme:?} in pushgateway URL {url:?}: use http:// or https://")]
-    UnsupportedScheme {
-        /// The rejected URL.
-        url: String,
-        /// Its scheme.
-        scheme: String,
     },
     /// The job name is empty; the gateway requires one.
     #[error("job name is empty: the Pushgateway requires a job (it is part of every grouping key); pass a non-empty job")]
@@ -88,6 +81,8 @@ pub enum PushError {
         status: u16,
         /// The gateway's response body (its error message), trimmed.
         body: String,
+        /// The gateway's `Retry-After`, if it sent one.
+        retry_after: Option<Duration>,
     },
     /// The gateway could not be reached or the connection broke, on every attempt.
     #[error("could not reach the pushgateway for {method} {url} after {attempts} attempt(s): {source}; check that it runs and that the URL is right")]

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use census_export::{BoxError, CallError, Ending, ExportGuard, Finish, Worker, WorkerError};
+use census_export::{BoxError, CallError, Ending, ExportGuard, Finish, Lifecycle, WorkerError};
 use census_sdk::{ExportError, Exporter, Snapshot};
 
 use crate::body::BodyEncoder;
@@ -16,19 +16,12 @@ use crate::send::{Command, Config, Push};
 /// and never loses the last metrics of a job that ends.
 ///
 /// Cheap to clone; every clone is a handle to the same exporter and its worker thread.
-///
-/// - **Explicit pushes:** [`push`](Self::push) with a [`Method`] (`Put` replaces the group,
-///   `Post` replaces the families pushed, `Delete` removes the group), and its blocking twin
-///   [`push_blocking`](Self::push_blocking). Errors are returned, never panicked.
-/// - **On exit:** [`shutdown`](Self::shutdown) does the final push once (later calls do
-///   nothing); [`guard`](Self::guard) returns census-export's [`ExportGuard`], which calls it on
-///   drop, also during a panic; dropping the last handle calls it too; `std::process::exit`
-///   calls it (census-export's exit hook); SIGTERM/SIGINT on request
-///   ([`crate::PushgatewayBuilder::with_signal_handling`]). All are bounded by the timeout, so
-///   a dead gateway never hangs a job; failures on these paths are logged through `tracing`.
-/// - **Anywhere:** the HTTP work runs on the exporter's own worker thread and runtime
-///   (census-export's `Worker`), so every method works in a plain `fn main` and inside tokio
-///   current-thread and multi-thread runtimes.
+/// Explicit pushes are [`push`](Self::push) / [`push_blocking`](Self::push_blocking) with a
+/// [`Method`]; errors are returned, never panicked. The final push happens once, whichever
+/// comes first: [`shutdown`](Self::shutdown), a [`guard`](Self::guard)'s drop (also during a
+/// panic), the last handle's drop, `std::process::exit`, or SIGTERM/SIGINT on request
+/// ([`crate::PushgatewayBuilder::with_signal_handling`]); each is bounded by the timeout, so a
+/// dead gateway never hangs a job.
 ///
 /// ```
 /// use census_pushgateway::Pushgateway;
@@ -56,22 +49,13 @@ use crate::send::{Command, Config, Push};
 /// ```
 #[derive(Clone, Debug)]
 pub struct Pushgateway {
-    shared: Arc<Shared>,
-}
-
-/// What every handle shares: the worker and the configuration it also reads. Its drop is the
-/// last handle's drop.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) worker: Worker<Push>,
+    /// The worker and its end (census-export's); its drop is the last handle's drop.
+    pub(crate) life: Arc<Lifecycle<Push>>,
+    /// The checked configuration the worker also reads.
     pub(crate) config: Arc<Config>,
 }
 
 impl Pushgateway {
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
-        Pushgateway { shared }
-    }
-
     /// Sends a snapshot of the meter with `method` (for `Delete`: removes the group), awaiting
     /// the answer; works in any runtime (or none).
     ///
@@ -80,11 +64,7 @@ impl Pushgateway {
     /// shut down.
     pub async fn push(&self, method: Method) -> Result<(), PushError> {
         let cmd = Command { method, data: None };
-        let r = self
-            .shared
-            .worker
-            .call(cmd, self.shared.config.timeout)
-            .await;
+        let r = self.life.worker().call(cmd, self.config.timeout).await;
         r.map_err(push_error)
     }
 
@@ -94,7 +74,7 @@ impl Pushgateway {
     /// # Errors
     /// As [`push`](Self::push).
     pub fn push_blocking(&self, method: Method) -> Result<(), PushError> {
-        self.shared.send(method, None)
+        self.send(method, None)
     }
 
     /// The final push (or delete, with
@@ -109,40 +89,32 @@ impl Pushgateway {
     /// # Errors
     /// The final push's [`PushError`]; a job may turn it into a non-zero exit code.
     pub fn shutdown(&self, timeout: Duration) -> Result<(), PushError> {
-        self.shared.worker.shutdown(timeout).map_err(push_error)
+        self.life.worker().shutdown(timeout).map_err(push_error)
     }
 
     /// Whether [`shutdown`](Self::shutdown) or [`discard`](Self::discard) ran.
     pub fn is_shut_down(&self) -> bool {
-        self.shared.worker.is_shut_down()
+        self.life.worker().is_shut_down()
     }
 
     /// A guard that calls [`shutdown`](Self::shutdown) with the configured timeout when
-    /// dropped, marking the run failed if the drop happens during a panic. Its
-    /// [`finish`](ExportGuard::finish) returns the final push's error (displayed as the
-    /// [`PushError`]; `downcast_ref::<PushError>()` gets it back).
+    /// dropped, marking the run failed if the drop happens during a panic (see
+    /// [`ExportGuard`]). Its [`finish`](ExportGuard::finish) returns the final push's error
+    /// (`downcast_ref::<PushError>()` gets it back).
     ///
     /// ```
     /// use census_pushgateway::Pushgateway;
-    /// let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    /// # #[derive(Clone)] struct W(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for W {
-    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().write(b) }
-    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
-    /// # }
     /// let pg = Pushgateway::builder("http://127.0.0.1:9091", "job")
     ///     .with_meter(census_sdk::Meter::new())
     ///     .with_job_outcome_metrics(true)
-    ///     .with_print_to(W(out.clone()))
+    ///     .with_print_to(std::io::sink())
     ///     .build()
     ///     .unwrap();
-    /// let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    /// let result = std::panic::catch_unwind(|| {
     ///     let _guard = pg.guard();
     ///     panic!("the job failed");
-    /// }));
+    /// });
     /// assert!(result.is_err());
-    /// let printed = String::from_utf8(out.lock().unwrap().clone()).unwrap();
-    /// assert!(printed.contains("job_last_run_success 0\n"), "{printed}");
     /// assert!(pg.is_shut_down());
     /// ```
     pub fn guard(&self) -> ExportGuard {
@@ -151,22 +123,17 @@ impl Pushgateway {
 
     /// Marks this run as failed (for the job outcome gauges).
     pub fn mark_failed(&self) {
-        self.shared.config.outcome.set_failed(true);
-    }
-
-    /// Marks this run as succeeded again (the default).
-    pub fn mark_succeeded(&self) {
-        self.shared.config.outcome.set_failed(false);
+        self.config.outcome.set_failed(true);
     }
 
     /// The group URL pushes go to, e.g. `http://127.0.0.1:9091/metrics/job/backup`.
     pub fn url(&self) -> &str {
-        &self.shared.config.url
+        &self.config.url
     }
 
     /// The job and grouping labels.
     pub fn grouping_key(&self) -> &GroupingKey {
-        &self.shared.config.key
+        &self.config.key
     }
 
     /// The body a push would send now (before gzip), encoded on the calling thread.
@@ -174,7 +141,7 @@ impl Pushgateway {
     /// # Errors
     /// [`PushError::ReservedLabel`] as a push would.
     pub fn body(&self) -> Result<Vec<u8>, PushError> {
-        let config = &self.shared.config;
+        let config = &self.config;
         let mut enc = BodyEncoder::new(config.options.clone(), config.format);
         let mut out = Vec::new();
         enc.encode(&config.meter.snapshot(), &mut out)?;
@@ -186,31 +153,15 @@ impl Pushgateway {
     /// sends anything. For a run that must leave the gateway untouched (a dry run, a cancelled
     /// job).
     pub fn discard(&self) {
-        self.shared.worker.discard();
+        self.life.worker().discard();
     }
 }
 
-impl Shared {
+impl Pushgateway {
     fn send(&self, method: Method, data: Option<Snapshot>) -> Result<(), PushError> {
         let cmd = Command { method, data };
-        let r = self.worker.call_blocking(cmd, self.config.timeout);
+        let r = self.life.worker().call_blocking(cmd, self.config.timeout);
         r.map_err(push_error)
-    }
-
-    fn finish_run(&self, ending: Ending) -> Result<(), PushError> {
-        if self.worker.is_shut_down() {
-            return Ok(());
-        }
-        if ending.failed() {
-            self.config.outcome.set_failed(true);
-            tracing::warn!(
-                ?ending,
-                "census-pushgateway: the run failed, pushing before exit"
-            );
-        }
-        self.worker
-            .shutdown(self.config.timeout)
-            .map_err(push_error)
     }
 }
 
@@ -222,43 +173,19 @@ fn push_error(e: CallError<PushError>) -> PushError {
     }
 }
 
-/// The exit hook (census-export's registry) finishes the exporter on `std::process::exit` and
-/// on a handled signal.
-impl Finish for Shared {
-    fn name(&self) -> &str {
-        "pushgateway"
-    }
-
-    fn finish(&self, ending: Ending) -> Result<(), BoxError> {
-        self.finish_run(ending).map_err(Into::into)
-    }
-}
-
-/// What [`Pushgateway::guard`] and the umbrella's guard finish.
+/// What [`Pushgateway::guard`] and the umbrella's guard finish: the [`Lifecycle`]'s final push.
 impl Finish for Pushgateway {
     fn name(&self) -> &str {
-        "pushgateway"
+        self.life.name()
     }
 
     fn finish(&self, ending: Ending) -> Result<(), BoxError> {
-        self.shared.finish_run(ending).map_err(Into::into)
+        let r = self.life.finish_run(ending);
+        r.map_err(|e| push_error(e).into())
     }
 
     fn url(&self) -> Option<&str> {
-        Some(&self.shared.config.url)
-    }
-}
-
-impl Drop for Shared {
-    fn drop(&mut self) {
-        let ending = if std::thread::panicking() {
-            Ending::Panic
-        } else {
-            Ending::Normal
-        };
-        if let Err(e) = self.finish_run(ending) {
-            tracing::error!(error = %e, "census-pushgateway: final push on drop failed");
-        }
+        self.life.url()
     }
 }
 
@@ -268,9 +195,7 @@ impl Drop for Shared {
 /// for one meter, not both, or the group is pushed twice.
 impl Exporter for Pushgateway {
     fn export(&self, snapshot: &Snapshot) -> Result<(), ExportError> {
-        let r = self
-            .shared
-            .send(self.shared.config.method, Some(snapshot.clone()));
+        let r = self.send(self.config.method, Some(snapshot.clone()));
         r.map_err(export_error)
     }
 

@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
+use census_prometheus::naming::{is_reserved_label_name, is_valid_label_name};
+
 use crate::error::BuildError;
 
 /// The job name and grouping labels that identify one group in the Pushgateway, and the exact
@@ -114,22 +116,12 @@ impl GroupingKey {
     }
 }
 
-/// Checks a label name as the gateway does: `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`.
-///
-/// # Errors
-/// [`BuildError::InvalidLabelName`] naming the bad name.
-pub(crate) fn validate_label_name(name: &str) -> Result<(), BuildError> {
-    let mut bytes = name.bytes();
-    let ok = match bytes.next() {
-        Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
-            bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_') && !name.starts_with("__")
-        }
-        _ => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(BuildError::InvalidLabelName { name: name.into() })
+/// Checks a label name as the gateway does: a valid Prometheus label name not starting with
+/// `__` (census-prometheus's naming rules).
+fn validate_label_name(name: &str) -> Result<(), BuildError> {
+    match is_valid_label_name(name) && !is_reserved_label_name(name) {
+        true => Ok(()),
+        false => Err(BuildError::InvalidLabelName { name: name.into() }),
     }
 }
 

@@ -5,23 +5,16 @@
 //! that for a census [`Meter`](census_sdk::Meter), and makes sure a job's last metrics are
 //! pushed however it ends: normally, by an early return, by a panic, or by SIGTERM/SIGINT.
 //!
-//! The pieces, in the order data flows through them:
-//!
-//! 1. **A meter** — the default one, or an isolated [`census_sdk::Meter`]
-//!    ([`PushgatewayBuilder::with_meter`]).
-//! 2. **The body** — census-prometheus's text 0.0.4 exposition, the very code the pull
-//!    exporter serves (namespace and constant labels through the same options), or
-//!    protobuf-delimited `MetricFamily` messages ([`census_prometheus::Format`]); optionally gzipped.
-//! 3. **The group** — a [`GroupingKey`] (job plus labels) turned into the exact URL path the
-//!    gateway expects (`@base64` where needed, never `//`, never `+` for a space). A view
-//!    carrying `job` or a grouping label is refused before anything is sent
-//!    ([`PushError::ReservedLabel`]).
-//! 4. **The request** — [`Pushgateway::push`]`(`[`Method`]`)`: `PUT`/`POST`/`DELETE`,
-//!    retried with backoff and jitter ([`Retry`]) inside an overall deadline; 200 and 202 are
-//!    success, anything else is a [`PushError::Status`] with the gateway's message.
-//! 5. **The end of the job** — [`Pushgateway::shutdown`], [`Pushgateway::guard`] (push on drop,
-//!    even while panicking), the last handle's drop, `std::process::exit`, and optional signal
-//!    handling all do one final push (or a delete), bounded by the deadline.
+//! The pieces, in the order data flows through them: a **meter** (the default one, or
+//! [`PushgatewayBuilder::with_meter`]); the **body**, census-prometheus's text 0.0.4 or
+//! protobuf-delimited writer over its one model ([`census_prometheus::Format`]), the code the
+//! pull exporter serves, optionally gzipped; the **group**, a [`GroupingKey`] turned into the
+//! exact URL path the gateway expects (a view carrying `job` or a grouping label is refused
+//! before anything is sent: [`PushError::ReservedLabel`]); the **request**,
+//! [`Pushgateway::push`]`(`[`Method`]`)`, retried inside an overall deadline ([`Retry`]), 200
+//! and 202 being success and anything else a [`PushError::Status`] with the gateway's
+//! message; and the **end of the job**: shutdown, guard, last drop, `std::process::exit` and
+//! (on request) SIGTERM/SIGINT all do one final push or delete, bounded by the deadline.
 //!
 //! ```no_run
 //! use census_pushgateway::Pushgateway;
@@ -53,23 +46,14 @@
 //! }
 //! ```
 //!
-//! Also: periodic pushes for long jobs ([`PushgatewayBuilder::with_interval`]), delete on
-//! shutdown, job outcome gauges ([`PushgatewayBuilder::with_job_outcome_metrics`]), basic
-//! auth / bearer token / extra headers, HTTPS with a custom CA, print mode
-//! ([`PushgatewayBuilder::with_print_to_stdout`]) that writes the exact body instead of
-//! sending it, and an [`census_sdk::Exporter`] implementation so a meter's reporting thread
-//! can feed the exporter instead.
+//! Also: periodic pushes ([`PushgatewayBuilder::with_interval`]), delete on shutdown, job
+//! outcome gauges, basic auth / bearer / headers, HTTPS with a custom CA, print mode
+//! ([`PushgatewayBuilder::with_print_to_stdout`]), and an [`census_sdk::Exporter`] impl.
 //!
-//! ## Threads, runtimes and the exit hook
-//! The transport-neutral parts are census-export's: each exporter owns one worker thread
-//! running a tokio current-thread runtime (every request runs there, one at a time; blocking
-//! methods wait on a channel with a timeout, async methods await a oneshot, so it works in a
-//! plain `fn main` and inside both tokio flavours), the retry loop, the HTTP client settings,
-//! the guard ([`census_export::ExportGuard`]) and the exit hook. `build()` registers the
-//! exporter with census-export's process-wide exit registry and its `std::process::exit` hook;
-//! the one SIGTERM/SIGINT thread is installed only with
-//! [`PushgatewayBuilder::with_signal_handling`]. Recording is never affected: pushes read a
-//! snapshot of the meter.
+//! **Threads and hooks** are census-export's ([`census_export::Lifecycle`]): one worker thread
+//! with its own runtime per exporter (so every method works in a plain `fn main` and in both
+//! tokio flavours; recording is never affected), registration with the exit hook at `build()`,
+//! and the one signal thread only with [`PushgatewayBuilder::with_signal_handling`].
 //!
 //! ## Pushgateway behaviour worth knowing
 //! - `PUT` replaces the whole group; `POST` replaces only the families it carries.
@@ -77,9 +61,6 @@
 //!   the same series; once both exist the gateway rejects every push. Push a job always with
 //!   the same label names.
 //! - The gateway keeps groups until they are deleted ([`PushgatewayBuilder::with_delete_on_shutdown`]).
-//!
-//! ## MSRV
-//! The `rust-version` of the workspace.
 
 mod body;
 mod builder;

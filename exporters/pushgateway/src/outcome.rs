@@ -26,13 +26,32 @@ pub(crate) struct Outcome {
     gauges: Option<Gauges>,
 }
 
+/// A meter of its own with the three LastValue views, and their measures in the order of
+/// [`GAUGES`].
 #[derive(Debug)]
 struct Gauges {
     meter: Meter,
-    duration: Float64Measure,
-    last_success: Float64Measure,
-    success: Float64Measure,
+    measures: Vec<Float64Measure>,
 }
+
+/// Name, description and unit of each gauge.
+const GAUGES: [(&str, &str, &str); 3] = [
+    (
+        JOB_DURATION_SECONDS,
+        "Wall time of the job's last run, from the exporter's start to its final push.",
+        "s",
+    ),
+    (
+        JOB_LAST_SUCCESS_TIMESTAMP_SECONDS,
+        "Unix time at which the job last finished successfully.",
+        "s",
+    ),
+    (
+        JOB_LAST_RUN_SUCCESS,
+        "Outcome of the job's last run: 1 if it succeeded, 0 if it failed.",
+        "1",
+    ),
+];
 
 impl Outcome {
     /// Starts the run's stopwatch on `clock` now; `gauges` turns the outcome metrics on.
@@ -65,21 +84,20 @@ impl Outcome {
             return Vec::new();
         };
         let failed = self.failed();
-        let tags = TagMap::new();
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs_f64())
-            .unwrap_or(0.0);
-        g.meter.record_with_tags(
-            &tags,
-            &[
-                g.duration.m(self.started.elapsed().as_secs_f64()),
-                g.success.m(if failed { 0.0 } else { 1.0 }),
-            ],
-        );
+            .map_or(0.0, |d| d.as_secs_f64());
+        let [duration, last_success, success] = &g.measures[..] else {
+            return Vec::new();
+        };
+        let mut values = vec![
+            duration.m(self.started.elapsed().as_secs_f64()),
+            success.m(if failed { 0.0 } else { 1.0 }),
+        ];
         if !failed {
-            g.meter.record_with_tags(&tags, &[g.last_success.m(now)]);
+            values.push(last_success.m(now));
         }
+        g.meter.record_with_tags(&TagMap::new(), &values);
         g.meter
             .snapshot()
             .iter()
@@ -93,45 +111,22 @@ impl Outcome {
 impl Gauges {
     fn new() -> Option<Self> {
         let make = || -> Result<Self, Box<dyn std::error::Error>> {
-            let duration = Float64Measure::new(
-                "census.io/pushgateway/job_duration_seconds",
-                "Wall time of the job's last run, from the exporter's start to its final push.",
-                "s",
-            )?;
-            let last_success = Float64Measure::new(
-                "census.io/pushgateway/job_last_success_timestamp_seconds",
-                "Unix time at which the job last finished successfully.",
-                "s",
-            )?;
-            let success = Float64Measure::new(
-                "census.io/pushgateway/job_last_run_success",
-                "Outcome of the job's last run: 1 if it succeeded, 0 if it failed.",
-                "1",
-            )?;
             let meter = Meter::new();
-            let vm = meter.view_manager();
-            for (name, m) in [
-                (JOB_DURATION_SECONDS, &duration),
-                (JOB_LAST_SUCCESS_TIMESTAMP_SECONDS, &last_success),
-                (JOB_LAST_RUN_SUCCESS, &success),
-            ] {
-                vm.register(&View::new(name, "", [], m, Aggregation::LastValue)?)?;
+            let mut measures = Vec::new();
+            for (name, help, unit) in GAUGES {
+                let m = Float64Measure::new(&format!("census.io/pushgateway/{name}"), help, unit)?;
+                let view = View::new(name, "", [], &m, Aggregation::LastValue)?;
+                meter.view_manager().register(&view)?;
+                measures.push(m);
             }
-            Ok(Gauges {
-                meter,
-                duration,
-                last_success,
-                success,
-            })
+            Ok(Gauges { meter, measures })
         };
-        match make() {
-            Ok(g) => Some(g),
-            Err(e) => {
+        make()
+            .inspect_err(|e| {
                 // Only a measure of the same name defined differently elsewhere can cause this.
                 tracing::error!(error = %e, "census-pushgateway: job outcome metrics are off");
-                None
-            }
-        }
+            })
+            .ok()
     }
 }
 

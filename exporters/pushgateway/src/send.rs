@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use census_export::http::error_chain;
+use census_export::http::{send, status_verdict, Body};
 use census_export::{Deadline, Handler, PrintSink, Retrier, RetryError, Verdict};
 use census_prometheus::ExpositionOptions;
 use census_sdk::{Meter, Snapshot, ViewData};
@@ -21,9 +21,6 @@ use census_prometheus::Format;
 use crate::format::{gzip, Method};
 use crate::grouping::GroupingKey;
 use crate::outcome::Outcome;
-
-/// Largest part of an error answer's body kept in [`PushError::Status`].
-const MAX_ERROR_BODY: usize = 4096;
 
 /// One request to the worker: a method, and the data (a fresh snapshot of the exporter's
 /// meter when `None`).
@@ -40,7 +37,6 @@ pub(crate) enum Sink {
     Http {
         client: reqwest::Client,
         retrier: Retrier,
-        format: Format,
         gzip: bool,
     },
     /// Print mode: the body is written, nothing is sent.
@@ -134,42 +130,33 @@ impl Push {
             Sink::Http {
                 client,
                 retrier,
-                format,
                 gzip,
-            } => (&*client, retrier, *format, *gzip),
+            } => (&*client, retrier, config.format, *gzip),
         };
-        let body = match method {
-            Method::Delete => None,
-            _ if gzipped => Some(Bytes::from(gzip(&self.buf))),
-            _ => Some(Bytes::copy_from_slice(&self.buf)),
-        };
-        let attempt = Attempt {
-            client,
-            url: &config.url,
-            method,
-            format,
+        let body = (method != Method::Delete).then(|| Body {
+            bytes: match gzipped {
+                true => Bytes::from(gzip(&self.buf)),
+                false => Bytes::copy_from_slice(&self.buf),
+            },
+            content_type: format.content_type(),
             gzip: gzipped,
-        };
+        });
+        let url = &config.url;
         let sent = retrier
-            .run(deadline, classify, |_| attempt.send(body.clone()))
+            .run(deadline, classify, |_| {
+                attempt(client, url, method, body.clone())
+            })
             .await;
         sent.map_err(|e| match e {
             RetryError::Failed {
-                error:
-                    PushError::Transport {
-                        method,
-                        url,
-                        source,
-                        ..
-                    },
+                mut error,
                 attempts,
-            } => PushError::Transport {
-                method,
-                url,
-                attempts,
-                source,
-            },
-            RetryError::Failed { error, .. } => error,
+            } => {
+                if let PushError::Transport { attempts: n, .. } = &mut error {
+                    *n = attempts;
+                }
+                error
+            }
             RetryError::TimedOut { attempts, last } => PushError::Timeout {
                 method: method.as_str(),
                 url: config.url.clone(),
@@ -181,60 +168,49 @@ impl Push {
     }
 }
 
-/// Transport failures, `5xx` and `429` may succeed on another attempt; other answers (a `400`
-/// consistency rejection, `401`, `404`, …) are final.
+/// Transport failures, `5xx`, `408` and `429` may succeed on another attempt (after the
+/// gateway's `Retry-After`, when it sends one); other answers (a `400` consistency rejection,
+/// `401`, `404`, …) are final.
 fn classify(e: &PushError) -> Verdict {
     match e {
-        PushError::Status { status, .. } if *status >= 500 || *status == 429 => Verdict::Retry,
+        PushError::Status {
+            status,
+            retry_after,
+            ..
+        } => status_verdict(*status, *retry_after),
         PushError::Transport { .. } => Verdict::Retry,
         _ => Verdict::Final,
     }
 }
 
-/// One HTTP request to the group URL.
-struct Attempt<'a> {
-    client: &'a reqwest::Client,
-    url: &'a str,
+/// One request to the group URL: 200 and 202 are success; any other status is a
+/// [`PushError::Status`] with the gateway's message.
+async fn attempt(
+    client: &reqwest::Client,
+    url: &str,
     method: Method,
-    format: Format,
-    gzip: bool,
-}
-
-impl Attempt<'_> {
-    /// 200 and 202 are success; any other status is a [`PushError::Status`] with the gateway's
-    /// message.
-    async fn send(&self, body: Option<Bytes>) -> Result<(), PushError> {
-        let method = self.method.as_str();
-        let http_method = match self.method {
-            Method::Put => reqwest::Method::PUT,
-            Method::Post => reqwest::Method::POST,
-            Method::Delete => reqwest::Method::DELETE,
-        };
-        let mut rb = self.client.request(http_method, self.url);
-        if let Some(body) = body {
-            rb = rb.header(reqwest::header::CONTENT_TYPE, self.format.content_type());
-            if self.gzip {
-                rb = rb.header(reqwest::header::CONTENT_ENCODING, "gzip");
-            }
-            rb = rb.body(body);
-        }
-        let resp = rb.send().await.map_err(|e| PushError::Transport {
-            method,
-            url: self.url.into(),
-            attempts: 1,
-            source: error_chain(&e).into(),
-        })?;
-        let status = resp.status().as_u16();
-        if status == 200 || status == 202 {
-            return Ok(());
-        }
-        let bytes = resp.bytes().await.unwrap_or_default();
-        let cut = &bytes[..bytes.len().min(MAX_ERROR_BODY)];
-        Err(PushError::Status {
-            method,
-            url: self.url.into(),
+    body: Option<Body>,
+) -> Result<(), PushError> {
+    let http_method = match method {
+        Method::Put => reqwest::Method::PUT,
+        Method::Post => reqwest::Method::POST,
+        Method::Delete => reqwest::Method::DELETE,
+    };
+    let answer = send(client, http_method, url, body).await;
+    let answer = answer.map_err(|source| PushError::Transport {
+        method: method.as_str(),
+        url: url.into(),
+        attempts: 1,
+        source: source.into(),
+    })?;
+    match answer.status {
+        200 | 202 => Ok(()),
+        status => Err(PushError::Status {
+            method: method.as_str(),
+            url: url.into(),
             status,
-            body: String::from_utf8_lossy(cut).trim().to_string(),
-        })
+            body: answer.body,
+            retry_after: answer.retry_after,
+        }),
     }
 }
