@@ -5,15 +5,8 @@ use std::net::SocketAddr;
 
 use census::config::{ExporterConfig, ExporterKind};
 use census::pushgateway::Pushgateway;
+use census_testkit::process::threads_named;
 use census_testkit::Pushgateway as Gateway;
-
-fn threads_named(name: &str) -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .unwrap()
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
-        .filter(|comm| comm.trim() == name)
-        .count()
-}
 
 #[test]
 fn only_one_signal_thread_exists_with_pull_and_push_configured() {

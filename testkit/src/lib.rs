@@ -77,6 +77,7 @@ pub mod http;
 pub mod oracle;
 mod peer;
 mod polling;
+pub mod process;
 mod prometheus;
 mod promtool;
 mod pushgateway;

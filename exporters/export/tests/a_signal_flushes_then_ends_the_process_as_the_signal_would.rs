@@ -2,36 +2,19 @@
 //! signal thread is one thread named `census-signals`, however often it is installed. The
 //! child is this test binary itself, re-run with an env var.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write as _};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use census_export::{exit, BoxError, Ending, Finish};
-
-struct Announce;
-
-impl Finish for Announce {
-    fn name(&self) -> &str {
-        "announce"
-    }
-    fn finish(&self, ending: Ending) -> Result<(), BoxError> {
-        println!("finished: {ending:?}");
-        let _ = std::io::stdout().flush();
-        Ok(())
-    }
-}
+use census_export::{exit, Finish};
+use census_testkit::process::{rerun_test_as_child, threads_named};
+use common::Announce;
 
 const CHILD: &str = "CENSUS_EXPORT_TEST_SIGNAL_CHILD";
-
-fn threads_named(name: &str) -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .unwrap()
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
-        .filter(|comm| comm.trim() == name)
-        .count()
-}
 
 fn child() -> ! {
     let e: Arc<dyn Finish> = Arc::new(Announce);
@@ -49,13 +32,8 @@ fn child() -> ! {
 }
 
 fn run(sig: &str, signo: i32) {
-    let mut c = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "sigterm_finishes_then_the_signal_ends_the_process",
-            "--nocapture",
-        ])
-        .env(CHILD, "1")
+    let test = "sigterm_finishes_then_the_signal_ends_the_process";
+    let mut c = rerun_test_as_child(test, CHILD)
         .stdout(Stdio::piped())
         .stdin(Stdio::null())
         .spawn()

@@ -1,22 +1,13 @@
 //! `std::process::exit(3)` finishes every registered exporter first (the `atexit` hook), and
 //! the process still exits 3. The child is this test binary itself, re-run with an env var.
 
-use std::process::Command;
+mod common;
+
 use std::sync::Arc;
 
-use census_export::{exit, BoxError, Ending, Finish};
-
-struct Announce;
-
-impl Finish for Announce {
-    fn name(&self) -> &str {
-        "announce"
-    }
-    fn finish(&self, ending: Ending) -> Result<(), BoxError> {
-        println!("finished: {ending:?}");
-        Ok(())
-    }
-}
+use census_export::{exit, Finish};
+use census_testkit::process::rerun_test_as_child;
+use common::Announce;
 
 const CHILD: &str = "CENSUS_EXPORT_TEST_CHILD";
 
@@ -33,15 +24,8 @@ fn process_exit_finishes_registered_exporters_and_keeps_the_code() {
         );
         std::process::exit(3);
     }
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "process_exit_finishes_registered_exporters_and_keeps_the_code",
-            "--nocapture",
-        ])
-        .env(CHILD, "1")
-        .output()
-        .unwrap();
+    let test = "process_exit_finishes_registered_exporters_and_keeps_the_code";
+    let out = rerun_test_as_child(test, CHILD).output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let finished: Vec<&str> = stdout
