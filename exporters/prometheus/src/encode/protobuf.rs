@@ -42,7 +42,6 @@ const LEN: u64 = 2;
 /// order costs cache misses per row on large views.
 pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Scratch) {
     let Scratch {
-        message: msg,
         metrics,
         metric_ends,
         ..
@@ -71,19 +70,37 @@ pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Sc
         }
     }
 
-    msg.clear();
-    put_str(msg, 1, fam.name());
-    if !fam.help().is_empty() {
-        put_str(msg, 2, fam.help());
+    // The family's length first (the header fields and every metric field), so the
+    // metrics are copied once, straight into `out`.
+    let help = fam.help();
+    let mut len = field_len(fam.name().len()) + 1 + varint_len(type_code);
+    if !help.is_empty() {
+        len += field_len(help.len());
     }
-    put_varint_field(msg, 3, type_code);
+    let body_len = |i: usize| metric_ends[i] - if i == 0 { 0 } else { metric_ends[i - 1] };
+    len += fam
+        .rows
+        .order
+        .iter()
+        .map(|&i| field_len(body_len(i as usize)))
+        .sum::<usize>();
+    put_varint(out, len as u64);
+    let start = out.len();
+    out.reserve(len);
+    put_str(out, 1, fam.name());
+    if !help.is_empty() {
+        put_str(out, 2, help);
+    }
+    put_varint_field(out, 3, type_code);
     for &i in &fam.rows.order {
         let i = i as usize;
-        let start = if i == 0 { 0 } else { metric_ends[i - 1] };
-        put_bytes(msg, 4, &metrics[start..metric_ends[i]]);
+        put_bytes(
+            out,
+            4,
+            &metrics[metric_ends[i] - body_len(i)..metric_ends[i]],
+        );
     }
-    put_varint(out, msg.len() as u64);
-    out.extend_from_slice(msg);
+    debug_assert_eq!(out.len() - start, len, "the family's length as computed");
 }
 
 /// Appends the value field of a `Metric` (`counter`, `gauge`, `untyped` or `histogram`).

@@ -10,8 +10,6 @@ pub(crate) struct Scratch {
     pub(crate) le_ends: Vec<(usize, usize)>,
     /// The numbers of the current family's lines, a fixed count per row, in storage order.
     pub(crate) nums: Vec<f64>,
-    /// The current protobuf `MetricFamily` message, before its length prefix.
-    pub(crate) message: Vec<u8>,
     /// The body of each row's protobuf `Metric`, in storage order, and where each ends.
     pub(crate) metrics: Vec<u8>,
     pub(crate) metric_ends: Vec<usize>,
