@@ -39,7 +39,7 @@ use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use crate::errors::SpawnError;
-use crate::finish::{Ending, Finish};
+use crate::finish::{report_final_failure, Ending, Finish};
 use crate::lock::lock;
 
 /// The name of the signal thread (one per process at most).
@@ -72,8 +72,7 @@ pub fn finish_registered(ending: Ending) {
     let live: Vec<Arc<dyn Finish>> = lock(&REGISTRY).iter().filter_map(Weak::upgrade).collect();
     for e in &live {
         if let Err(err) = e.finish(ending) {
-            tracing::error!(exporter = e.name(), error = %err, ?ending, "census: final export failed");
-            eprintln!("census: final export of {} failed: {err}", e.name());
+            report_final_failure(e.name(), e.url(), ending, &err);
         }
     }
 }

@@ -153,7 +153,7 @@ impl ExportGuard {
         let mut first = None;
         for (p, _) in &self.parts {
             if let Err(source) = p.finish(ending) {
-                tracing::error!(exporter = p.name(), error = %source, "census: final export failed");
+                report_final_failure(p.name(), p.url(), ending, &source);
                 first.get_or_insert(FinishError {
                     exporter: p.name().into(),
                     source,
@@ -161,6 +161,24 @@ impl ExportGuard {
             }
         }
         first.map_or(Ok(()), Err)
+    }
+}
+
+/// Reports a failed final delivery: through `tracing`, and also as one line on stderr when no
+/// `tracing` subscriber is installed, so a job's lost metrics never go unnoticed. The one place
+/// every exit path (guard, last drop, exit hook, signal) reports through.
+pub(crate) fn report_final_failure(
+    exporter: &str,
+    target: Option<&str>,
+    ending: Ending,
+    error: &dyn fmt::Display,
+) {
+    let target = target.unwrap_or("its target");
+    tracing::error!(exporter, target, ?ending, error = %error, "census: final export failed");
+    if !tracing::dispatcher::has_been_set() {
+        eprintln!(
+            "census: the final export of {exporter} to {target} failed ({ending:?}): {error}"
+        );
     }
 }
 

@@ -48,6 +48,7 @@ mod batch;
 mod clock;
 mod deadline;
 mod delta;
+mod duration;
 mod errors;
 #[cfg(feature = "exit-hook")]
 pub mod exit;
@@ -68,6 +69,7 @@ pub use batch::{BatchLimit, Batches};
 pub use clock::{Clock, ManualClock, Stopwatch};
 pub use deadline::Deadline;
 pub use delta::{Delta, DeltaRow, DeltaTracker};
+pub use duration::{check_duration, DurationError, INTERVAL_RANGE, TIMEOUT_RANGE};
 pub use errors::{BoxError, CallError, SpawnError, WorkerError};
 pub use filter::ViewFilter;
 pub use finish::{Ending, ExportGuard, Finish, FinishError};

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::errors::{BoxError, CallError};
-use crate::finish::{Ending, Finish};
+use crate::finish::{report_final_failure, Ending, Finish};
 use crate::worker::{Handler, Worker};
 
 /// A push exporter's [`Worker`] and the rules of its end, which every push exporter shares:
@@ -182,7 +182,7 @@ where
             Ending::Normal
         };
         if let Err(e) = self.finish_run(ending) {
-            tracing::error!(exporter = self.name, error = %e, "census: final delivery on drop failed");
+            report_final_failure(self.name, self.url.as_deref(), ending, &e);
         }
     }
 }

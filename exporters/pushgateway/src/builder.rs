@@ -5,7 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use census_export::http::{check_url, HttpSettings};
-use census_export::{Clock, Lifecycle, PrintSink, Retrier, Retry, Schedule, Worker};
+use census_export::{
+    check_duration, Clock, Lifecycle, PrintSink, Retrier, Retry, Schedule, Worker,
+};
+use census_export::{INTERVAL_RANGE, TIMEOUT_RANGE};
 use census_prometheus::{ConfigError, ExpositionOptions};
 use census_sdk::Meter;
 
@@ -139,7 +142,8 @@ impl PushgatewayBuilder {
     }
 
     /// The overall deadline of one push, add, delete or flush, retries included (default
-    /// [`DEFAULT_TIMEOUT`], 10 s). The final push on drop and on a signal uses it too.
+    /// [`DEFAULT_TIMEOUT`], 10 s; 1 ms to 1 h, checked by [`build`](Self::build)). The final
+    /// push on drop and on a signal uses it too.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -199,7 +203,8 @@ impl PushgatewayBuilder {
 
     /// Pushes every `interval` in the background (the first push one interval after
     /// [`build`](Self::build)), for jobs that run long enough to be watched; the final push
-    /// still happens on shutdown. Failures are logged through `tracing`.
+    /// still happens on shutdown (1 ms to 24 h, checked by [`build`](Self::build)). Failures
+    /// are logged through `tracing`.
     pub fn with_interval(mut self, interval: Duration) -> Self {
         self.interval = Some(interval);
         self
@@ -261,6 +266,12 @@ impl PushgatewayBuilder {
     /// [`BuildError::Spawn`] when a thread cannot start.
     pub fn build(self) -> Result<Pushgateway, BuildError> {
         check_push_format(self.format)?;
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let timeout = check_duration("push timeout", timeout, TIMEOUT_RANGE)?;
+        let interval = self
+            .interval
+            .map(|i| check_duration("push interval", i, INTERVAL_RANGE));
+        let interval = interval.transpose()?;
         let base = base_url(&self.url)?;
         let mut key = GroupingKey::new(self.job)?;
         for (n, v) in self.grouping {
@@ -292,7 +303,6 @@ impl PushgatewayBuilder {
                 gzip: self.gzip,
             },
         };
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let config = Arc::new(Config {
             url: format!("{base}{}", key.path()),
             key,
@@ -312,7 +322,7 @@ impl PushgatewayBuilder {
             encoder: BodyEncoder::new(config.options.clone(), config.format),
             buf: Vec::new(),
         };
-        let schedule = self.interval.map_or_else(Schedule::never, Schedule::every);
+        let schedule = interval.map_or_else(Schedule::never, Schedule::every);
         let worker = Worker::spawn("census-pushgateway", push, schedule.with_clock(self.clock))?;
         let failed = config.clone();
         let life = Lifecycle::new("pushgateway", worker, timeout)

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use census_export::http::{HttpError, UrlError};
-use census_export::{BoxError, SpawnError, WorkerError};
+use census_export::{BoxError, DurationError, SpawnError, WorkerError};
 use thiserror::Error;
 
 /// Building a [`crate::Pushgateway`] failed: the configuration is wrong.
@@ -61,6 +61,9 @@ pub enum BuildError {
     /// The HTTP client settings were rejected (credentials, headers, CA certificate).
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// The timeout or the interval is out of range.
+    #[error(transparent)]
+    Duration(#[from] DurationError),
     /// The worker thread or the signal thread could not be started.
     #[error(transparent)]
     Spawn(#[from] SpawnError),
