@@ -188,7 +188,7 @@ pub enum ConfigError {
 /// assert_eq!(err.to_string(), "CENSUS_EXPORTER=\"prometheus,statsd\" is invalid: unknown exporter \"statsd\"; \
 ///     accepted: a comma list of prometheus, pushgateway, stdout, none");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ExporterConfig {
     /// Which exporters to run.
     pub exporters: Option<Vec<ExporterKind>>,
@@ -225,7 +225,7 @@ struct Defaults {
 }
 
 /// A fully resolved configuration: every default applied, every requirement checked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ResolvedConfig {
     /// Exporters to run, in order, without duplicates (`none` removed).
     pub exporters: Vec<ExporterKind>,
@@ -249,9 +249,58 @@ pub struct ResolvedConfig {
     pub push_print: bool,
 }
 
+/// Debug shows the gateway URL with its password replaced by `***`.
+impl fmt::Debug for ExporterConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExporterConfig")
+            .field("exporters", &self.exporters)
+            .field("namespace", &self.namespace)
+            .field("const_labels", &self.const_labels)
+            .field("prometheus_addr", &self.prometheus_addr)
+            .field(
+                "pushgateway_url",
+                &self
+                    .pushgateway_url
+                    .as_deref()
+                    .map(census_export::redact_url),
+            )
+            .field("job", &self.job)
+            .field("grouping", &self.grouping)
+            .field("push_interval", &self.push_interval)
+            .field("push_timeout", &self.push_timeout)
+            .field("push_print", &self.push_print)
+            .field("signal_handling", &self.signal_handling)
+            .field("defaults", &self.defaults)
+            .finish()
+    }
+}
+
+/// Debug shows the gateway URL with its password replaced by `***`.
+impl fmt::Debug for ResolvedConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResolvedConfig")
+            .field("exporters", &self.exporters)
+            .field("namespace", &self.namespace)
+            .field("const_labels", &self.const_labels)
+            .field("prometheus_addr", &self.prometheus_addr)
+            .field(
+                "pushgateway_url",
+                &census_export::redact_url(&self.pushgateway_url),
+            )
+            .field("job", &self.job)
+            .field("grouping", &self.grouping)
+            .field("push_interval", &self.push_interval)
+            .field("push_timeout", &self.push_timeout)
+            .field("push_print", &self.push_print)
+            .finish()
+    }
+}
+
 const PAIRS_FORMS: &str = "comma-separated name=value pairs, e.g. \"env=prod,region=eu\"";
-const DURATION_FORMS: &str =
-    "a positive duration such as \"500ms\", \"10s\", \"2m\", or whole seconds \"10\"";
+const TIMEOUT_FORMS: &str =
+    "a duration from 1ms to 1h such as \"500ms\", \"10s\", \"2m\", or whole seconds \"10\"";
+const INTERVAL_FORMS: &str =
+    "a duration from 1ms to 24h such as \"500ms\", \"10s\", \"2m\", or whole seconds \"10\"";
 
 impl ExporterConfig {
     /// Nothing set.
@@ -312,15 +361,18 @@ impl ExporterConfig {
                     problem: "not a port number".into(),
                     accepted: "an integer from 0 to 65535",
                 })?;
-                let host = if host.contains(':') && !host.starts_with('[') {
-                    format!("[{host}]")
-                } else {
-                    host
+                let ip = match host.trim() {
+                    "localhost" => "127.0.0.1",
+                    h => h.trim_start_matches('[').trim_end_matches(']'),
                 };
-                self.prometheus_addr = Some(parse_addr(
-                    "OTEL_EXPORTER_PROMETHEUS_HOST",
-                    &format!("{host}:{port}"),
-                )?);
+                let ip: std::net::IpAddr = ip.parse().map_err(|_| ConfigError::Invalid {
+                    variable: "OTEL_EXPORTER_PROMETHEUS_HOST",
+                    value: host.clone(),
+                    problem: "not an IP address".into(),
+                    accepted:
+                        "an IP address or localhost, e.g. \"127.0.0.1\", \"0.0.0.0\" or \"::1\"",
+                })?;
+                self.prometheus_addr = Some(SocketAddr::new(ip, port));
             }
         }
         if self.pushgateway_url.is_none() {
@@ -338,12 +390,12 @@ impl ExporterConfig {
         }
         if self.push_interval.is_none() {
             if let Some(v) = get("CENSUS_PUSH_INTERVAL") {
-                self.push_interval = Some(parse_duration("CENSUS_PUSH_INTERVAL", &v)?);
+                self.push_interval = Some(parse_duration(INTERVAL, &v)?);
             }
         }
         if self.push_timeout.is_none() {
             if let Some(v) = get("CENSUS_PUSH_TIMEOUT") {
-                self.push_timeout = Some(parse_duration("CENSUS_PUSH_TIMEOUT", &v)?);
+                self.push_timeout = Some(parse_duration(TIMEOUT, &v)?);
             }
         }
         if self.push_print.is_none() {
@@ -466,8 +518,14 @@ impl ExporterConfig {
             pushgateway_url,
             job,
             grouping: self.grouping.unwrap_or_default(),
-            push_interval: self.push_interval,
-            push_timeout: self.push_timeout.unwrap_or(Duration::from_secs(10)),
+            push_interval: match self.push_interval {
+                Some(i) => Some(INTERVAL.check(i, &format!("{i:?}"))?),
+                None => None,
+            },
+            push_timeout: match self.push_timeout {
+                Some(t) => TIMEOUT.check(t, &format!("{t:?}"))?,
+                None => Duration::from_secs(10),
+            },
             push_print: self.push_print.unwrap_or(false),
         })
     }
@@ -518,16 +576,16 @@ fn parse_pairs(var: &'static str, v: &str) -> Result<Vec<(String, String)>, Conf
 }
 
 fn parse_addr(var: &'static str, v: &str) -> Result<SocketAddr, ConfigError> {
-    let v = v.trim();
-    let v = v
+    let t = v.trim();
+    let ip = t
         .strip_prefix("localhost:")
         .map(|p| format!("127.0.0.1:{p}"))
-        .unwrap_or_else(|| v.to_string());
-    v.parse().map_err(|_| ConfigError::Invalid {
+        .unwrap_or_else(|| t.to_string());
+    ip.parse().map_err(|_| ConfigError::Invalid {
         variable: var,
-        value: v.clone(),
+        value: v.into(),
         problem: "not a socket address".into(),
-        accepted: "host:port with an IP host, e.g. \"127.0.0.1:9464\", \"0.0.0.0:9464\" or \"[::1]:9464\"",
+        accepted: "host:port with an IP host or localhost and a port up to 65535, e.g. \"127.0.0.1:9464\", \"0.0.0.0:9464\" or \"[::1]:9464\"",
     })
 }
 
@@ -542,7 +600,7 @@ fn check_url(var: &'static str, v: &str) -> Result<String, ConfigError> {
         }
         _ => Err(ConfigError::Invalid {
             variable: var,
-            value: v.into(),
+            value: census_export::redact_url(v),
             problem: "not an http(s) URL with a host".into(),
             accepted: "an http:// or https:// URL such as \"http://127.0.0.1:9091\"",
         }),
@@ -562,13 +620,49 @@ fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
     }
 }
 
-fn parse_duration(var: &'static str, v: &str) -> Result<Duration, ConfigError> {
+/// A duration variable: its name, its range and the forms it accepts.
+struct DurationSetting {
+    variable: &'static str,
+    range: std::ops::RangeInclusive<Duration>,
+    accepted: &'static str,
+}
+
+const TIMEOUT: DurationSetting = DurationSetting {
+    variable: "CENSUS_PUSH_TIMEOUT",
+    range: census_export::TIMEOUT_RANGE,
+    accepted: TIMEOUT_FORMS,
+};
+const INTERVAL: DurationSetting = DurationSetting {
+    variable: "CENSUS_PUSH_INTERVAL",
+    range: census_export::INTERVAL_RANGE,
+    accepted: INTERVAL_FORMS,
+};
+
+impl DurationSetting {
+    /// `d` if in range; the error names the variable and `written` (the value as given).
+    fn check(&self, d: Duration, written: &str) -> Result<Duration, ConfigError> {
+        match self.range.contains(&d) {
+            true => Ok(d),
+            false => Err(ConfigError::Invalid {
+                variable: self.variable,
+                value: written.into(),
+                problem: "out of range".into(),
+                accepted: self.accepted,
+            }),
+        }
+    }
+}
+
+fn parse_duration(setting: DurationSetting, v: &str) -> Result<Duration, ConfigError> {
     let t = v.trim();
     let (num, unit) = match t.find(|c: char| !c.is_ascii_digit() && c != '.') {
         Some(i) => t.split_at(i),
         None => (t, "s"),
     };
-    let n: Option<f64> = num.parse().ok().filter(|n: &f64| n.is_finite() && *n > 0.0);
+    let n: Option<f64> = num
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0);
     let secs = match (n, unit) {
         (Some(n), "ms") => Some(n / 1000.0),
         (Some(n), "s") => Some(n),
@@ -576,13 +670,17 @@ fn parse_duration(var: &'static str, v: &str) -> Result<Duration, ConfigError> {
         (Some(n), "h") => Some(n * 3600.0),
         _ => None,
     };
-    secs.and_then(|s| Duration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| ConfigError::Invalid {
-            variable: var,
+    let Some(secs) = secs else {
+        return Err(ConfigError::Invalid {
+            variable: setting.variable,
             value: v.into(),
             problem: "not a positive duration".into(),
-            accepted: DURATION_FORMS,
-        })
+            accepted: setting.accepted,
+        });
+    };
+    // Anything too large for a `Duration` is out of range as well.
+    let d = Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX);
+    setting.check(d, v)
 }
 
 #[cfg(test)]
@@ -735,7 +833,7 @@ mod tests {
         assert!(err(&[("CENSUS_GROUPING", "__x=1")]).contains("not a valid label name"));
         assert_eq!(
             err(&[("CENSUS_PROMETHEUS_ADDR", "9464")]),
-            "CENSUS_PROMETHEUS_ADDR=\"9464\" is invalid: not a socket address; accepted: host:port with an IP host, e.g. \"127.0.0.1:9464\", \"0.0.0.0:9464\" or \"[::1]:9464\""
+            "CENSUS_PROMETHEUS_ADDR=\"9464\" is invalid: not a socket address; accepted: host:port with an IP host or localhost and a port up to 65535, e.g. \"127.0.0.1:9464\", \"0.0.0.0:9464\" or \"[::1]:9464\""
         );
         assert!(err(&[("OTEL_EXPORTER_PROMETHEUS_PORT", "http")])
             .starts_with("OTEL_EXPORTER_PROMETHEUS_PORT=\"http\" is invalid"));
@@ -745,7 +843,7 @@ mod tests {
         );
         assert_eq!(
             err(&[("CENSUS_PUSH_INTERVAL", "10 minutes")]),
-            format!("CENSUS_PUSH_INTERVAL=\"10 minutes\" is invalid: not a positive duration; accepted: {DURATION_FORMS}")
+            format!("CENSUS_PUSH_INTERVAL=\"10 minutes\" is invalid: not a positive duration; accepted: {INTERVAL_FORMS}")
         );
         assert!(err(&[("CENSUS_PUSH_TIMEOUT", "0s")])
             .starts_with("CENSUS_PUSH_TIMEOUT=\"0s\" is invalid"));
@@ -850,10 +948,64 @@ mod tests {
             ("1.5s", 1500),
         ] {
             assert_eq!(
-                parse_duration("X", s).unwrap(),
+                parse_duration(TIMEOUT, s).unwrap(),
                 Duration::from_millis(d),
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn extreme_durations_are_typed_errors_naming_the_variable_and_value() {
+        let err = |pairs: &[(&str, &str)]| {
+            ExporterConfig::new()
+                .fill_from(env(pairs))
+                .unwrap_err()
+                .to_string()
+        };
+        for (var, value, forms) in [
+            ("CENSUS_PUSH_TIMEOUT", "9300000000000000000", TIMEOUT_FORMS),
+            ("CENSUS_PUSH_TIMEOUT", "0.0000001ms", TIMEOUT_FORMS),
+            ("CENSUS_PUSH_TIMEOUT", "2h", TIMEOUT_FORMS),
+            (
+                "CENSUS_PUSH_INTERVAL",
+                "012222222222222222222",
+                INTERVAL_FORMS,
+            ),
+            (
+                "CENSUS_PUSH_INTERVAL",
+                "99999999999999999999999h",
+                INTERVAL_FORMS,
+            ),
+        ] {
+            assert_eq!(
+                err(&[(var, value)]),
+                format!("{var}={value:?} is invalid: out of range; accepted: {forms}"),
+            );
+        }
+        assert!(err(&[("CENSUS_PUSH_INTERVAL", "-5s")]).contains("not a positive duration"));
+        let code = ExporterConfig {
+            push_timeout: Some(Duration::MAX),
+            ..ExporterConfig::new()
+        };
+        let e = code.resolve().unwrap_err().to_string();
+        assert!(
+            e.starts_with(
+                "CENSUS_PUSH_TIMEOUT=\"18446744073709551615.999999999s\" is invalid: out of range"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_address_error_shows_the_value_as_written() {
+        let e = ExporterConfig::new()
+            .fill_from(env(&[("CENSUS_PROMETHEUS_ADDR", "localhost:99999")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("CENSUS_PROMETHEUS_ADDR=\"localhost:99999\" is invalid"),
+            "{e}"
+        );
     }
 }

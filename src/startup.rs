@@ -172,15 +172,46 @@ fn pushgateway(
     if config.push_print {
         b = b.with_print_to_stdout();
     }
-    b.build().map_err(|e| ConfigError::Invalid {
-        variable: "CENSUS_PUSHGATEWAY_URL/CENSUS_JOB/CENSUS_GROUPING",
-        value: format!(
-            "{} job={:?} grouping={:?}",
-            config.pushgateway_url, config.job, config.grouping
+    b.build().map_err(|e| pushgateway_error(config, e))
+}
+
+/// The one variable a Pushgateway build error is about, with its value as configured (the
+/// URL's password redacted).
+#[cfg(feature = "pushgateway")]
+fn pushgateway_error(config: &ResolvedConfig, e: census_pushgateway::BuildError) -> ConfigError {
+    use census_pushgateway::BuildError as E;
+    let grouping = || {
+        let pairs: Vec<String> = config
+            .grouping
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        pairs.join(",")
+    };
+    let (variable, value, accepted) = match &e {
+        E::Url(_) | E::MetricsPathInUrl { .. } => (
+            "CENSUS_PUSHGATEWAY_URL",
+            census_export::redact_url(&config.pushgateway_url),
+            "the gateway's base http(s) URL, e.g. \"http://127.0.0.1:9091\"",
         ),
+        E::EmptyJob => ("CENSUS_JOB", config.job.clone().unwrap_or_default(), "a non-empty job name"),
+        E::ConstLabelIsGroupingLabel { .. } | E::InvalidLabelName { .. } | E::JobAsGroupingLabel => {
+            ("CENSUS_GROUPING", grouping(), "name=value pairs whose names are valid label names other than job and the constant labels")
+        }
+        E::Duration(d) if d.what.contains("interval") => (
+            "CENSUS_PUSH_INTERVAL",
+            format!("{:?}", d.value),
+            "a duration from 1ms to 24h",
+        ),
+        E::Duration(d) => ("CENSUS_PUSH_TIMEOUT", format!("{:?}", d.value), "a duration from 1ms to 1h"),
+        _ => ("CENSUS_EXPORTER", "pushgateway".into(), "see the census::config table"),
+    };
+    ConfigError::Invalid {
+        variable,
+        value,
         problem: e.to_string(),
-        accepted: "an http(s) URL, a non-empty job, valid label names",
-    })
+        accepted,
+    }
 }
 
 #[cfg(feature = "prometheus")]

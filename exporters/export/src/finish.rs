@@ -140,20 +140,28 @@ impl ExportGuard {
         self.parts.iter().map(|(p, _)| p.name()).collect()
     }
 
-    /// Finishes every exporter now and returns the first failure (each is also logged).
+    /// Finishes every exporter now and returns the first failure (each is also logged through
+    /// `tracing`; unlike a drop, nothing is printed: the caller reports it).
     ///
     /// # Errors
     /// The first exporter's [`FinishError`].
     pub fn finish(mut self) -> Result<(), FinishError> {
         self.armed = false;
-        self.finish_all(Ending::Normal)
+        self.finish_all(Ending::Normal, true)
     }
 
-    fn finish_all(&self, ending: Ending) -> Result<(), FinishError> {
+    /// Finishes every part; failures are logged, and also printed on stderr (without a
+    /// `tracing` subscriber) unless `returned` (the caller gets the error and reports it).
+    fn finish_all(&self, ending: Ending, returned: bool) -> Result<(), FinishError> {
         let mut first = None;
         for (p, _) in &self.parts {
             if let Err(source) = p.finish(ending) {
-                report_final_failure(p.name(), p.url(), ending, &source);
+                match returned {
+                    true => {
+                        tracing::error!(exporter = p.name(), error = %source, "census: final export failed")
+                    }
+                    false => report_final_failure(p.name(), p.url(), ending, &source),
+                }
                 first.get_or_insert(FinishError {
                     exporter: p.name().into(),
                     source,
@@ -196,7 +204,7 @@ impl Drop for ExportGuard {
             } else {
                 Ending::Normal
             };
-            let _ = self.finish_all(ending);
+            let _ = self.finish_all(ending, false);
         }
     }
 }

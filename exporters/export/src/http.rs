@@ -16,7 +16,7 @@ mod request;
 mod url;
 
 pub use request::{send, status_verdict, Answer, Body, MAX_ANSWER_BODY};
-pub use url::{check_url, UrlError};
+pub use url::{check_url, split_credentials, UrlError};
 
 /// Credentials sent with every request. Debug never shows the secret.
 ///

@@ -1,6 +1,5 @@
 //! The end of a push exporter, written once: see [`Lifecycle`].
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::errors::{BoxError, CallError};
@@ -136,8 +135,8 @@ where
     /// # Errors
     /// [`crate::SpawnError`] when a hook cannot be installed.
     #[cfg(feature = "exit-hook")]
-    pub fn register(self: &Arc<Self>, signals: bool) -> Result<(), crate::SpawnError> {
-        let on_exit: Arc<dyn Finish> = self.clone();
+    pub fn register(self: &std::sync::Arc<Self>, signals: bool) -> Result<(), crate::SpawnError> {
+        let on_exit: std::sync::Arc<dyn Finish> = self.clone();
         crate::exit::register(&on_exit);
         let hooks = crate::exit::install_exit_hook().and_then(|()| match signals {
             true => crate::exit::install_signal_handler(),

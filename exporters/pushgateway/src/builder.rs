@@ -4,7 +4,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use census_export::http::{check_url, HttpSettings};
+use census_export::http::{check_url, split_credentials, HttpSettings};
 use census_export::{
     check_duration, Clock, Lifecycle, PrintSink, Retrier, Retry, Schedule, Worker,
 };
@@ -72,12 +72,19 @@ pub struct PushgatewayBuilder {
 
 impl PushgatewayBuilder {
     /// Starts a configuration for gateway `url` (`http://host:port` or `https://…`, optionally
-    /// with the gateway's route prefix, without `/metrics/job/…`) and `job`.
+    /// with the gateway's route prefix, without `/metrics/job/…`) and `job`. A `user:password@`
+    /// in the URL becomes basic auth (and leaves the URL, so no message or log shows it).
     pub fn new(url: impl Into<String>, job: impl Into<String>) -> Self {
+        // Credentials in the URL travel as basic auth, so no URL shown or logged holds them.
+        let (url, credentials) = split_credentials(&url.into());
+        let mut http = HttpSettings::new(concat!("census-pushgateway/", env!("CARGO_PKG_VERSION")));
+        if let Some((user, password)) = credentials {
+            http.basic_auth(user, password);
+        }
         PushgatewayBuilder {
-            url: url.into(),
+            url,
             job: job.into(),
-            http: HttpSettings::new(concat!("census-pushgateway/", env!("CARGO_PKG_VERSION"))),
+            http,
             ..Self::default()
         }
     }

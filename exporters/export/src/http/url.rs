@@ -2,7 +2,10 @@
 
 use thiserror::Error;
 
-/// An endpoint URL was rejected. The message names the URL as written.
+use crate::redact::redact_url;
+
+/// An endpoint URL was rejected. The message names the URL as written, its password replaced
+/// by `***` ([`crate::redact_url`]).
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UrlError {
@@ -50,14 +53,14 @@ pub fn check_url(
 ) -> Result<reqwest::Url, UrlError> {
     let invalid = |reason: &str| UrlError::Invalid {
         what,
-        url: url.into(),
+        url: redact_url(url),
         reason: reason.into(),
     };
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(UrlError::UnsupportedScheme {
             what,
-            url: url.into(),
+            url: redact_url(url),
             scheme: parsed.scheme().into(),
         });
     }
@@ -68,6 +71,64 @@ pub fn check_url(
         return Err(invalid("a query or fragment is not allowed"));
     }
     Ok(parsed)
+}
+
+/// `url` without its user info, and the user and password it carried (percent-decoded), so
+/// the credentials can travel as an `Authorization` header and never appear in a URL that is
+/// shown or logged. A URL that does not parse comes back redacted ([`crate::redact_url`]).
+///
+/// ```
+/// use census_export::http::split_credentials;
+/// let (url, creds) = split_credentials("https://alice:s%40cret@gw:9091/pg");
+/// assert_eq!(url, "https://gw:9091/pg");
+/// assert_eq!(creds, Some(("alice".to_string(), "s@cret".to_string())));
+/// assert_eq!(split_credentials("http://gw"), ("http://gw".to_string(), None));
+/// ```
+pub fn split_credentials(url: &str) -> (String, Option<(String, String)>) {
+    let Ok(mut parsed) = reqwest::Url::parse(url) else {
+        // It will be refused as it is; keep only what may be shown.
+        return (redact_url(url), None);
+    };
+    if parsed.username().is_empty() && parsed.password().is_none() {
+        return (url.to_string(), None);
+    }
+    let decode = |s: &str| percent_decode(s);
+    let creds = (
+        decode(parsed.username()),
+        decode(parsed.password().unwrap_or("")),
+    );
+    let _ = parsed.set_username("");
+    let _ = parsed.set_password(None);
+    let mut out = parsed.to_string();
+    if !url.ends_with('/') && parsed.path() == "/" && out.ends_with('/') {
+        out.pop();
+    }
+    (out, Some(creds))
+}
+
+/// Percent-decoding of URL user info (invalid escapes are kept as written).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
