@@ -45,6 +45,12 @@ pub enum TagError {
         /// The rejected value.
         value: String,
     },
+    /// The value is the one census reserves for a view's overflow row.
+    #[error("tag value {value:?} is reserved for the overflow row of a view that reached its row limit: use another value")]
+    ReservedValue {
+        /// The rejected value.
+        value: String,
+    },
 }
 
 /// Building, registering or reading a view failed.

@@ -56,7 +56,8 @@
 //!   would make a sum or mean NaN forever.
 //! - Each view keeps at most [`DEFAULT_ROW_LIMIT`] rows (see [`Meter::set_row_limit`]); new tag
 //!   combinations beyond it go to one overflow row whose values are [`OVERFLOW_TAG_VALUE`], so
-//!   totals stay exact; the first overflow is logged through `tracing`.
+//!   totals stay exact; the first overflow is logged through `tracing`. That value is reserved
+//!   ([`TagError::ReservedValue`]): no recorded or extracted tag can carry it.
 //!
 //! ## Features
 //! - `baggage`: W3C `baggage` header inject/extract for tag maps.
@@ -98,9 +99,8 @@ pub use meters::Meters;
 pub use pipeline::{DEFAULT_EXPORT_TIMEOUT, DEFAULT_REPORTING_PERIOD, DEFAULT_ROW_LIMIT};
 pub use rows::aggregation::{Aggregation, Bounds};
 pub use rows::data::{AggregationData, Attachments, DistributionData, Exemplar, Row, SumData};
-pub use rows::table::OVERFLOW_TAG_VALUE;
 pub use snapshot::Snapshot;
-pub use tags::key::{TagKey, TagValue};
+pub use tags::key::{TagKey, TagValue, OVERFLOW_TAG_VALUE};
 pub use tags::map::{Mutator, Tag, TagMap, Ttl};
 pub use tags::propagation_error::PropagationError;
 pub use value::{MeasureKind, MeasureType, MeasureValue};

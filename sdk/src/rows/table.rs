@@ -19,11 +19,8 @@ use hashbrown::HashTable;
 
 use super::aggregation::{Aggregation, Bounds};
 use super::data::{AggregationData, Attachments, DistributionData, Exemplar, Row, SumData};
-use crate::tags::{values_hash, TagKey, TagMap, TagValue};
+use crate::tags::{values_hash, TagKey, TagMap, TagValue, OVERFLOW_TAG_VALUE};
 use crate::value::{MeasureKind, MeasureValue};
-
-/// The tag value every column of the overflow row carries (see [`crate::DEFAULT_ROW_LIMIT`]).
-pub const OVERFLOW_TAG_VALUE: &str = "__census_overflow__";
 
 /// The aggregated value of one row, updated in place.
 ///

@@ -155,15 +155,31 @@ pub(crate) fn hash_str(s: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x6365_6e73_7573).hash_one(s)
 }
 
+/// The tag value every column of a view's overflow row carries (see
+/// [`crate::DEFAULT_ROW_LIMIT`]). Reserved: [`TagValue::new`] refuses it, so no recorded or
+/// extracted tag can collide with the overflow row.
+pub const OVERFLOW_TAG_VALUE: &str = "__census_overflow__";
+
 impl TagValue {
     /// Creates a tag value.
     ///
+    /// ```
+    /// use census_sdk::{TagError, TagValue, OVERFLOW_TAG_VALUE};
+    /// assert_eq!(TagValue::new("GET").unwrap().as_str(), "GET");
+    /// assert!(matches!(TagValue::new(OVERFLOW_TAG_VALUE), Err(TagError::ReservedValue { .. })));
+    /// ```
+    ///
     /// # Errors
     /// [`TagError::InvalidValue`] when `value` is longer than 255 bytes or has a character outside
-    /// printable ASCII (0x20–0x7E).
+    /// printable ASCII (0x20–0x7E); [`TagError::ReservedValue`] for [`OVERFLOW_TAG_VALUE`].
     pub fn new(value: &str) -> Result<Self, TagError> {
         if !printable_ascii(value, 0, 255) {
             return Err(TagError::InvalidValue {
+                value: value.into(),
+            });
+        }
+        if value == OVERFLOW_TAG_VALUE {
+            return Err(TagError::ReservedValue {
                 value: value.into(),
             });
         }

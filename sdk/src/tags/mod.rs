@@ -18,7 +18,7 @@ pub use context::{
     WithContext,
 };
 // The tag types' one public path is the crate root (`census_sdk::TagMap`, …).
-pub(crate) use key::{TagKey, TagValue};
+pub(crate) use key::{TagKey, TagValue, OVERFLOW_TAG_VALUE};
 pub(crate) use map::TagMap;
 pub(crate) use propagation_error::PropagationError;
 
