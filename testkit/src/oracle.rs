@@ -53,6 +53,15 @@ pub const RECORDINGS: [Recording; 9] = [
 /// (text format 0.0.4; `shared/oracle/oc_go_expected.txt`).
 pub const GO_TEXT: &str = include_str!("../data/oc_go_expected.txt");
 
+/// What OpenCensus Python 0.11.4 + opencensus-ext-prometheus 0.2.1 wrote for the scenario
+/// with namespace `myapp` (`shared/oracle/oc_python_expected.txt`): Python drops a whole batch
+/// holding a negative value ([`Oracle::recorded_as_python`]) and repeats HELP/TYPE per series.
+pub const PYTHON_TEXT: &str = include_str!("../data/oc_python_expected.txt");
+
+/// The bounds of `request/latency.ms` as the Python source wrote them (`10` and `100` ints,
+/// `25.0` a float).
+pub const LATENCY_BOUNDS_PYTHON: &str = "[0, 10, 25.0, 100]";
+
 /// The scenario in a private [`Meter`] (measure names are process-wide; creating the oracle
 /// again in one process gives the same measures).
 #[derive(Debug, Clone)]
@@ -131,6 +140,19 @@ impl Oracle {
     pub fn recorded() -> Oracle {
         let oracle = Oracle::registered();
         oracle.record_all();
+        oracle
+    }
+
+    /// The scenario as OpenCensus Python recorded it: every one of [`RECORDINGS`] but the batch
+    /// with a negative latency, which Python drops whole (bytes included).
+    pub fn recorded_as_python() -> Oracle {
+        let oracle = Oracle::registered();
+        for (tags, ms, n) in RECORDINGS.into_iter().filter(|(_, ms, _)| *ms >= 0.0) {
+            let tags = TagMap::from_pairs(tags).expect("valid oracle tags");
+            oracle
+                .meter
+                .record_with_tags(&tags, &[oracle.latency.m(ms), oracle.bytes.m(n)]);
+        }
         oracle
     }
 

@@ -8,6 +8,14 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// An item of a Python bounds list is not a number.
+    #[error("invalid Python bounds for view {view:?}: {item:?} is not a number; pass the list as the Python source wrote it, e.g. \"[0, 10, 25.0, 100]\"")]
+    InvalidPythonBounds {
+        /// The view.
+        view: String,
+        /// The item that is not a number.
+        item: String,
+    },
     /// The namespace is not a valid Prometheus metric name prefix.
     #[error(
         "invalid namespace {namespace:?}: use a valid Prometheus metric name \

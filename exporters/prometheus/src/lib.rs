@@ -138,17 +138,20 @@
 //! | counters named `x_total` | `x` | [`ExpositionOptions::with_counter_total_suffix`] |
 //! | Sum views `untyped` | `counter` | [`ExpositionOptions::with_sum_as_untyped`] |
 //! | HELP/TYPE repeated for every row (rejected by strict parsers, e.g. the Pushgateway's) | once per family | — |
-//! | `le` as the user wrote the bound (`le="25.0"` for a float, `le="10"` for an int) | Go's shortest form (`le="25"`) | — |
-//! | values as Python floats (`4.0`) | Go's form (`4`) | — |
-//! | `le` sorted among the other labels | `le` last | — |
-//! | `_count` before `_sum` | `_sum` before `_count` | — |
+//! | `le` as the user wrote the bound (`le="25.0"` for a float, `le="10"` for an int) | Go's shortest form (`le="25"`) | [`ExpositionOptions::with_python_numbers`] + [`ExpositionOptions::with_python_bounds`] |
+//! | values as Python floats (`4.0`) | Go's form (`4`) | [`ExpositionOptions::with_python_numbers`] |
+//! | `le` sorted among the other labels | `le` last | [`ExpositionOptions::with_python_numbers`] |
+//! | `_count` before `_sum` | `_sum` before `_count` | [`ExpositionOptions::with_python_numbers`] |
 //! | a batch of measurements with a negative value dropped whole (with a warning) | recorded, as Go | — |
 //! | families in first-export order, rows in first-recorded order | sorted | — |
 //! | namespace sanitised with the name (`my.app` → `my_app_…`) | namespace validated | — |
 //!
-//! [`ExpositionOptions::with_python_compat`] turns on both switches. Label order, number
-//! formatting and sample order do not change series identity in Prometheus; the `le` values of
-//! float bounds (`25.0` vs `25`) do, and are not reproduced.
+//! [`ExpositionOptions::with_python_compat`] turns on the two naming switches; add
+//! [`ExpositionOptions::with_python_numbers`] (and [`ExpositionOptions::with_python_bounds`]
+//! for views whose Python bounds were ints) and the sample lines of the oracle scenario are
+//! Python's byte for byte (`tests/oracle_python_sample_lines_match.rs`). That matters: the `le`
+//! values (`25.0` vs `25`) are part of a series' identity, so without it a ported app's
+//! histogram series change and its dashboards and alerts break.
 //!
 //! ## `promtool check metrics`
 //! Every output parses (`tests/promtool_parses_our_output.rs`, promtool 2.42). Its lint

@@ -35,6 +35,9 @@ pub struct ExpositionOptions {
     sum_as_untyped: bool,
     /// Sorted, unique.
     reserved_labels: Vec<String>,
+    python_numbers: bool,
+    /// Per view name: the bounds the Python source wrote as ints.
+    python_int_bounds: Vec<(String, Vec<i64>)>,
 }
 
 impl ExpositionOptions {
@@ -118,6 +121,73 @@ impl ExpositionOptions {
     pub fn with_python_compat(self) -> Self {
         self.with_counter_total_suffix(true)
             .with_sum_as_untyped(true)
+    }
+
+    /// OpenCensus Python's sample lines in text 0.0.4 (opencensus-ext-prometheus 0.2.1 on
+    /// `prometheus_client`): values as Python floats (`4.0`, `30.299999999999997`,
+    /// `1.6777216e+07`), `le` as the Python source wrote the bound (`25.0` by default, `10` for
+    /// the ints named by [`Self::with_python_bounds`]), every label (`le` too) sorted by name,
+    /// `_count` before `_sum`. With [`Self::with_python_compat`], a Python app's sample lines
+    /// stay byte for byte what they were, so its series keep their identity. HELP and TYPE stay
+    /// once per family (Python repeated them per series, which strict parsers reject);
+    /// OpenMetrics and protobuf are unaffected. Off by default (Go).
+    ///
+    /// ```
+    /// use census_prometheus::ExpositionOptions;
+    /// let py = ExpositionOptions::new().with_python_compat().with_python_numbers(true);
+    /// assert!(py.python_numbers());
+    /// ```
+    pub fn with_python_numbers(mut self, on: bool) -> Self {
+        self.python_numbers = on;
+        self
+    }
+
+    /// Which of view `view`'s bounds the Python source wrote as ints, given as that source's
+    /// list literal, e.g. `"[0, 10, 25.0, 100]"`: `10` and `100` then get `le="10"` and
+    /// `le="100"`, `25.0` gets `le="25.0"` (the default for every bound of other views). Only
+    /// with [`Self::with_python_numbers`].
+    ///
+    /// ```
+    /// use census_prometheus::ExpositionOptions;
+    /// let py = ExpositionOptions::new().with_python_bounds("latency", "[0, 10, 25.0, 100]").unwrap();
+    /// assert_eq!(py.python_int_bounds("latency"), [0, 10, 100]);
+    /// assert!(ExpositionOptions::new().with_python_bounds("latency", "[10, fast]").is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidPythonBounds`] when an item is not a number.
+    pub fn with_python_bounds(mut self, view: &str, written: &str) -> Result<Self, ConfigError> {
+        let inner = written
+            .trim()
+            .trim_start_matches(['[', '('])
+            .trim_end_matches([']', ')']);
+        let mut ints = Vec::new();
+        for item in inner.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let bad = || ConfigError::InvalidPythonBounds {
+                view: view.into(),
+                item: item.into(),
+            };
+            match item.parse::<i64>() {
+                Ok(int) => ints.push(int),
+                Err(_) => drop(item.parse::<f64>().map_err(|_| bad())?),
+            }
+        }
+        self.python_int_bounds.retain(|(v, _)| v != view);
+        self.python_int_bounds.push((view.into(), ints));
+        Ok(self)
+    }
+
+    /// Whether [`Self::with_python_numbers`] is on.
+    pub fn python_numbers(&self) -> bool {
+        self.python_numbers
+    }
+
+    /// The bounds of view `view` given as Python ints ([`Self::with_python_bounds`]).
+    pub fn python_int_bounds(&self, view: &str) -> &[i64] {
+        self.python_int_bounds
+            .iter()
+            .find(|(v, _)| v == view)
+            .map_or(&[], |(_, b)| b)
     }
 
     /// Label names no view may carry: a view whose tag keys sanitise to one of them is left out

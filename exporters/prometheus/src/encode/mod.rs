@@ -11,6 +11,7 @@ mod header;
 mod number;
 mod openmetrics;
 mod protobuf;
+pub(crate) mod python;
 mod scratch;
 mod text;
 

@@ -11,6 +11,9 @@ use crate::model::Family;
 /// Writes one family: `# HELP`, `# TYPE`, then every series in the model's order; a histogram
 /// row as its `_bucket` lines (cumulative, `le` last, ending with `+Inf`), `_sum` and `_count`.
 pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Scratch) {
+    if let Some(py) = &fam.python {
+        return super::python::write_family(out, fam, py);
+    }
     let help = fam.data.view.description();
     write_header(out, &fam.name, help, escape_help, fam.kind.as_str());
     let name = fam.name.as_bytes();

@@ -7,6 +7,7 @@ use census_sdk::{AggregationData, ViewData};
 use super::label::{Label, Source};
 use super::order::OrderCache;
 use super::{Family, Model};
+use crate::encode::python::PythonLayout;
 use crate::error::EncodeError;
 use crate::format::Format;
 use crate::naming::{sanitize, MetricType, BUCKET_LABEL};
@@ -74,12 +75,19 @@ pub(crate) fn build<'a>(
         }
         let with_blocks = format != Format::ProtobufDelimited;
         let rows = cache.sort(&name, &vd.rows, &labels, with_blocks);
+        let python = (format == Format::Text && opts.python_numbers()).then(|| {
+            let bounds = vd.view.aggregation().bounds();
+            let bounds = bounds.as_ref().map_or(&[][..], |b| b.as_slice());
+            let names = labels.iter().map(|l| l.name.as_str());
+            PythonLayout::new(bounds, opts.python_int_bounds(view_name), names)
+        });
         families.push(Family {
             data: vd,
             name,
             kind,
             labels,
             rows,
+            python,
         });
     }
     families.sort_unstable_by(|a, b| a.name.cmp(&b.name));

@@ -114,6 +114,8 @@ pub struct Family<'a> {
     pub(crate) labels: Vec<Label>,
     /// The rows in series order, with their label blocks.
     pub(crate) rows: SortedRows,
+    /// With [`crate::ExpositionOptions::with_python_numbers`] (text only): Python's lines.
+    pub(crate) python: Option<crate::encode::python::PythonLayout>,
 }
 
 impl<'a> Family<'a> {
