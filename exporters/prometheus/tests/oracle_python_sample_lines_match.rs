@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use census_prometheus::{encode_text, ExpositionOptions};
-use census_testkit::oracle::{Oracle, LATENCY_BOUNDS_PYTHON, PYTHON_TEXT};
 use census_testkit::assert_no_parse_errors;
+use census_testkit::oracle::{Oracle, LATENCY_BOUNDS_PYTHON, PYTHON_TEXT};
 
 fn sample_lines(text: &str) -> BTreeSet<&str> {
     text.lines()

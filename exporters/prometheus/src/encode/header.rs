@@ -1,4 +1,5 @@
-//! The two comment lines every text-style family starts with: `# HELP` and `# TYPE`.
+//! What every text-style writer starts with: a family's `# HELP` and `# TYPE` lines, and a
+//! sample's `name_suffix{labels} `.
 
 /// Writes `# HELP name <help>\n# TYPE name <kind>\n`, the help text escaped by `escape` (text
 /// 0.0.4 and OpenMetrics escape it differently).
@@ -18,5 +19,19 @@ pub(super) fn write_header(
             Some(kind) => out.extend_from_slice(kind.as_bytes()),
         }
         out.push(b'\n');
+    }
+}
+
+/// `name_suffix{labels} ` (`name_suffix ` without labels): the start of every sample line.
+#[inline]
+pub(super) fn series_head(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8]) {
+    out.extend_from_slice(name);
+    out.extend_from_slice(suffix);
+    if labels.is_empty() {
+        out.push(b' ');
+    } else {
+        out.push(b'{');
+        out.extend_from_slice(labels);
+        out.extend_from_slice(b"} ");
     }
 }

@@ -8,7 +8,7 @@ use std::time::UNIX_EPOCH;
 
 use census_sdk::{AggregationData, DistributionData, Exemplar};
 
-use super::header::write_header;
+use super::header::{series_head, write_header};
 use super::number::{write_go_float, write_u64};
 use super::scratch::Scratch;
 use crate::escape::escape_label_value;
@@ -62,20 +62,8 @@ pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Sc
     scratch.le_ends.clear();
 }
 
-/// `name_suffix{labels} ` (no braces without labels).
-fn start(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8]) {
-    out.extend_from_slice(name);
-    out.extend_from_slice(suffix);
-    if !labels.is_empty() {
-        out.push(b'{');
-        out.extend_from_slice(labels);
-        out.push(b'}');
-    }
-    out.push(b' ');
-}
-
 fn float_sample(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8], v: f64) {
-    start(out, name, suffix, labels);
+    series_head(out, name, suffix, labels);
     write_om_float(out, v);
     out.push(b'\n');
 }
@@ -111,7 +99,7 @@ fn histogram(
         out.push(b'\n');
     }
     float_sample(out, name, b"_sum", labels, d.sum());
-    start(out, name, b"_count", labels);
+    series_head(out, name, b"_count", labels);
     write_u64(out, d.count, false);
     out.push(b'\n');
 }

@@ -12,7 +12,7 @@
 
 use census_sdk::DistributionData;
 
-use super::header::write_header;
+use super::header::{series_head, write_header};
 use crate::escape::escape_help;
 use crate::model::{Family, Value};
 
@@ -98,14 +98,7 @@ fn histogram(
 }
 
 fn sample(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8], v: f64) {
-    out.extend_from_slice(name);
-    out.extend_from_slice(suffix);
-    if !labels.is_empty() {
-        out.push(b'{');
-        out.extend_from_slice(labels);
-        out.push(b'}');
-    }
-    out.push(b' ');
+    series_head(out, name, suffix, labels);
     out.extend_from_slice(float_to_go_string(v).as_bytes());
     out.push(b'\n');
 }

@@ -2,7 +2,7 @@
 
 use census_sdk::{AggregationData, Row};
 
-use super::header::write_header;
+use super::header::{series_head, write_header};
 use super::number::write_go_float;
 use super::scratch::Scratch;
 use crate::escape::escape_help;
@@ -53,7 +53,7 @@ pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Sc
         let labels = fam.rows.block(i);
         let nums = &nums[i * per_row..(i + 1) * per_row];
         if le_ends.is_empty() {
-            scalar_head(out, name, b"", labels);
+            series_head(out, name, b"", labels);
             write_go_float(out, nums[0]);
             out.push(b'\n');
             continue;
@@ -72,10 +72,10 @@ pub(crate) fn write_family(out: &mut Vec<u8>, fam: &Family<'_>, scratch: &mut Sc
             out.push(b'\n');
         }
         let (sum, count) = (nums[per_row - 2], nums[per_row - 1]);
-        scalar_head(out, name, b"_sum", labels);
+        series_head(out, name, b"_sum", labels);
         write_go_float(out, sum);
         out.push(b'\n');
-        scalar_head(out, name, b"_count", labels);
+        series_head(out, name, b"_count", labels);
         write_go_float(out, count);
         out.push(b'\n');
     }
@@ -112,19 +112,5 @@ fn push_numbers(nums: &mut Vec<f64>, row: &Row, per_row: usize) {
         }
         // The model left out rows that do not fit their view; keep the layout regardless.
         _ => nums.resize(nums.len() + per_row, 0.0),
-    }
-}
-
-/// `name_suffix{labels} ` (`name_suffix ` without labels).
-#[inline]
-fn scalar_head(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8]) {
-    out.extend_from_slice(name);
-    out.extend_from_slice(suffix);
-    if labels.is_empty() {
-        out.push(b' ');
-    } else {
-        out.push(b'{');
-        out.extend_from_slice(labels);
-        out.extend_from_slice(b"} ");
     }
 }
