@@ -16,7 +16,9 @@ use crate::tags::TagKey;
 ///
 /// Built with [`View::builder`]; normalised as OpenCensus Go's `view.Register` does: an empty
 /// name becomes the measure's name, an empty description the measure's description, and the
-/// columns are sorted by name (duplicates removed). Cheap to clone.
+/// columns are sorted by name. A tag key listed twice is one column here; Go keeps both
+/// columns and its Prometheus exporter then drops the whole view (duplicate label names), so
+/// census's choice keeps the view exported. Cheap to clone.
 ///
 /// ```
 /// use census_sdk::{Aggregation, Float64Measure, TagKey, View};
