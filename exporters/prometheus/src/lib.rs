@@ -179,6 +179,7 @@
 pub mod encode;
 pub mod model;
 pub mod naming;
+mod python;
 
 #[cfg(feature = "prometheus-registry")]
 mod collector;

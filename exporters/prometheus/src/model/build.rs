@@ -7,11 +7,11 @@ use census_sdk::{AggregationData, ViewData};
 use super::label::{Label, Source};
 use super::order::OrderCache;
 use super::{Family, Model};
-use crate::encode::python::PythonLayout;
 use crate::error::EncodeError;
 use crate::format::Format;
 use crate::naming::{sanitize, MetricType, BUCKET_LABEL};
 use crate::options::ExpositionOptions;
+use crate::python::PythonLayout;
 
 impl<'a> Model<'a> {
     /// The model of `data` under `opts`, named for `format` (OpenMetrics names a counter

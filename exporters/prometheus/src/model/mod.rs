@@ -115,7 +115,7 @@ pub struct Family<'a> {
     /// The rows in series order, with their label blocks.
     pub(crate) rows: SortedRows,
     /// With [`crate::ExpositionOptions::with_python_numbers`] (text only): Python's lines.
-    pub(crate) python: Option<crate::encode::python::PythonLayout>,
+    pub(crate) python: Option<crate::python::PythonLayout>,
 }
 
 impl<'a> Family<'a> {
