@@ -11,7 +11,7 @@ use crate::pipeline::MeterInner;
 use crate::rows::aggregation::Bounds;
 use crate::rows::table::RowEntry;
 use crate::tags::TagMap;
-use crate::value::MeasureType;
+use crate::value::{MeasureType, MeasureValue};
 
 /// A measure bound to a tag map in one meter: the rows of every view are resolved once, so a
 /// recording is an atomic add per view (plus one atomic load to notice view changes).
@@ -69,8 +69,11 @@ impl<T: MeasureType> Bound<T> {
     #[inline]
     pub fn record(&self, value: T) {
         let value = value.into_value();
-        if !self.meter.accept(value) {
-            return;
+        if let MeasureValue::Float(f) = value {
+            if !f.is_finite() {
+                let (meter, measure) = (&self.meter, &self.measure.inner);
+                return crate::record::record_non_finite(meter, &self.tags, measure, value, None);
+            }
         }
         let Ok(mut cache) = self.cache.try_borrow_mut() else {
             // Re-entrancy cannot happen through this API; fall back to the unbound path anyway.

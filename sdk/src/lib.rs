@@ -52,8 +52,10 @@
 //! - A tag the recording lacks and the empty value form the same row (as Go).
 //! - A value equal to a bucket bound goes to the bucket above it (`le="25"` does not count 25).
 //! - Negative values are recorded as Go records them (counted, summed, bucket 0).
-//! - NaN and ±infinity are dropped and counted in [`MeterStats::non_finite_dropped`]: one NaN
-//!   would make a sum or mean NaN forever.
+//! - NaN and ±infinity are handled as OpenCensus Go does where that is not a bug: Count views
+//!   count them and LastValue views keep them (exported as `NaN`, `+Inf`, `-Inf`); Sum and
+//!   Distribution views drop them (one NaN would make a sum or mean NaN forever), and each
+//!   value some view dropped is counted in [`MeterStats::non_finite_dropped`].
 //! - Each view keeps at most [`DEFAULT_ROW_LIMIT`] rows (see [`Meter::set_row_limit`]); new tag
 //!   combinations beyond it go to one overflow row whose values are [`OVERFLOW_TAG_VALUE`], so
 //!   totals stay exact; the first overflow is logged through `tracing`. That value is reserved

@@ -44,7 +44,8 @@ pub struct Meter {
 /// Counters of input the meter did not record as given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MeterStats {
-    /// Float measurements dropped for being NaN or infinite.
+    /// NaN or infinite float measurements that a Sum or Distribution view dropped (Count views
+    /// still counted them, LastValue views kept them); each counts once.
     pub non_finite_dropped: u64,
     /// Recordings that went to a view's overflow row because the view hit its row limit.
     pub overflowed: u64,

@@ -12,7 +12,6 @@ use crate::export::Exporter;
 use crate::measure::Subscription;
 use crate::reporter::Reporter;
 use crate::snapshot::Snapshot;
-use crate::value::MeasureValue;
 use crate::view::{View, ViewData};
 
 /// Rows a view keeps before new tag combinations go to its overflow row.
@@ -78,18 +77,6 @@ impl MeterInner {
             export_timeout: Mutex::new(DEFAULT_EXPORT_TIMEOUT),
             started: AtomicBool::new(false),
             reporter: Mutex::new(None),
-        }
-    }
-
-    /// NaN and infinities are dropped (and counted): one would poison a sum or mean forever.
-    #[inline]
-    pub(crate) fn accept(&self, value: MeasureValue) -> bool {
-        match value {
-            MeasureValue::Float(f) if !f.is_finite() => {
-                self.non_finite_dropped.fetch_add(1, Ordering::Relaxed);
-                false
-            }
-            _ => true,
         }
     }
 

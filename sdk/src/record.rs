@@ -1,5 +1,5 @@
-//! The record path of one measurement into one meter: drop what cannot be recorded, try the
-//! per-thread row cache, else update each of the measure's views in that meter.
+//! The record path of one measurement into one meter: non-finite values to the views that keep
+//! them, else the per-thread row cache, else each of the measure's views in that meter.
 
 use std::sync::atomic::Ordering;
 
@@ -23,8 +23,10 @@ pub(crate) fn record_one(
     if measure.subscribed.load(Ordering::Relaxed) == 0 {
         return;
     }
-    if !meter.accept(value) {
-        return;
+    if let MeasureValue::Float(f) = value {
+        if !f.is_finite() {
+            return record_non_finite(meter, tags, measure, value, att);
+        }
     }
     if crate::row_cache::record(meter, measure, tags, value, att) {
         return;
@@ -34,5 +36,34 @@ pub(crate) fn record_one(
         if vs.meter_id == meter.id {
             vs.table.record(tags, value, att);
         }
+    }
+}
+
+/// A NaN or infinite value, as OpenCensus Go treats it where that is not a bug: Count views
+/// count it and LastValue views keep it; Sum and Distribution views drop it (one would poison
+/// the sum and mean forever), and a value some view dropped is counted once in
+/// [`crate::MeterStats::non_finite_dropped`].
+#[cold]
+pub(crate) fn record_non_finite(
+    meter: &MeterInner,
+    tags: &TagMap,
+    measure: &MeasureInner,
+    value: MeasureValue,
+    att: Option<&Attachments>,
+) {
+    let mut dropped = false;
+    for vs in measure
+        .views
+        .load()
+        .iter()
+        .filter(|vs| vs.meter_id == meter.id)
+    {
+        match vs.table.keeps_non_finite() {
+            true => vs.table.record(tags, value, att),
+            false => dropped = true,
+        }
+    }
+    if dropped {
+        meter.non_finite_dropped.fetch_add(1, Ordering::Relaxed);
     }
 }

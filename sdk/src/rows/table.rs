@@ -362,6 +362,15 @@ impl RowTable {
         self.aggregation.bounds()
     }
 
+    /// Whether a NaN or infinite value is recorded (Count counts it, LastValue keeps it) rather
+    /// than dropped (Sum, Distribution).
+    pub(crate) fn keeps_non_finite(&self) -> bool {
+        matches!(
+            self.aggregation,
+            Aggregation::Count | Aggregation::LastValue
+        )
+    }
+
     /// Records `value` into the row of `tags`.
     #[inline]
     pub(crate) fn record(&self, tags: &TagMap, value: MeasureValue, att: Option<&Attachments>) {
