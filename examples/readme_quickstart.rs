@@ -1,10 +1,24 @@
 //! The README's "Quickstart in code", kept compiling and tested (`tests/readme_quickstart.rs`).
-//! Run: `CENSUS_EXPORTER=stdout cargo run --example readme_quickstart`.
+//! Run: `cargo run --example readme_quickstart` (serves until Ctrl-C), or with
+//! `CENSUS_EXPORTER=stdout` (prints once and ends).
+
+use std::process::ExitCode;
 
 use census::{Aggregation, Float64Measure, TagKey, TagMap, View};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Pull, push, print or several: CENSUS_EXPORTER=prometheus (default) | pushgateway | stdout.
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}"); // census's errors name the variable, the value and the fix
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    // CENSUS_EXPORTER=prometheus (default: serves /metrics) | pushgateway (needs CENSUS_JOB) |
+    // stdout, or a comma list. Keep the guard alive: dropping it stops the exporters.
     let exporters = census::exporter_from_env()?;
 
     let latency = Float64Measure::new("example.com/latency", "Request latency", "s")?;
@@ -20,6 +34,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tags = TagMap::from_pairs(&[("method", "GET")])?;
     census::record_with_tags(&tags, &[latency.m(0.042)]);
 
-    exporters.finish()?; // final push / last print / server stop; also on drop, panic and SIGTERM
+    if let Some(url) = exporters.url("prometheus") {
+        println!("serving {url} until Ctrl-C");
+        loop {
+            std::thread::park(); // a pull-only app installs no signal handler: Ctrl-C ends it
+        }
+    }
+    exporters.finish()?; // final push / last print; also on drop, panic and SIGTERM
     Ok(())
 }
