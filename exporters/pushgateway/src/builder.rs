@@ -254,7 +254,9 @@ impl PushgatewayBuilder {
     }
 
     /// Print mode (ocpush's `isTest`): every push writes its exact body (before gzip) to
-    /// stdout instead of sending it; deletes send nothing.
+    /// stdout instead of sending it, and says on stderr which request it stands for
+    /// (`census-pushgateway print mode: PUT http://…/metrics/job/… (not sent)`); deletes send
+    /// nothing.
     pub fn with_print_to_stdout(self) -> Self {
         self.with_print_to(std::io::stdout())
     }

@@ -118,14 +118,15 @@ impl Push {
             self.encoder.encode(&views, &mut self.buf)?;
         }
         let (client, retrier, format, gzipped) = match &mut self.sink {
-            Sink::Print(_) if method == Method::Delete => {
-                tracing::info!(url = %config.url, "census-pushgateway print mode: DELETE not sent");
-                return Ok(());
-            }
             Sink::Print(out) => {
-                return out
-                    .write(&self.buf)
-                    .map_err(|source| PushError::Print { source })
+                // The body stays exact; where it would have gone is said on stderr.
+                let (verb, url) = (method.as_str(), &config.url);
+                eprintln!("census-pushgateway print mode: {verb} {url} (not sent)");
+                if method == Method::Delete {
+                    return Ok(());
+                }
+                let written = out.write(&self.buf);
+                return written.map_err(|source| PushError::Print { source });
             }
             Sink::Http {
                 client,
