@@ -3,21 +3,21 @@
 //! `prometheus-registry` of census-prometheus) and serves both on one `/metrics`.
 //!
 //! ```text
-//! cargo run --example prometheus_registry                 # serves http://127.0.0.1:9464/metrics until Ctrl-C
-//! CENSUS_PROMETHEUS_ADDR=127.0.0.1:9000 EXAMPLE_ITERATIONS=100 cargo run --example prometheus_registry
+//! cargo run -p census-interop-examples --example prometheus_registry                 # serves http://127.0.0.1:9464/metrics until Ctrl-C
+//! CENSUS_PROMETHEUS_ADDR=127.0.0.1:9000 EXAMPLE_ITERATIONS=100 cargo run -p census-interop-examples --example prometheus_registry
 //! ```
 //! It handles `EXAMPLE_ITERATIONS` requests (default 10) first, then prints the URL as its
 //! first stdout line and serves until Ctrl-C. `CENSUS_NAMESPACE` prefixes the census series.
 
+mod common;
+
 use std::error::Error;
-use std::net::SocketAddr;
 
 use census::config::ExporterConfig;
 use census::prometheus::{CensusCollector, ExpositionOptions};
 use census::Meters;
 use census::{units, Aggregation, Float64Measure, TagKey, TagMap, View};
-use prometheus::{Encoder as _, IntCounter, IntGauge, Registry, TextEncoder};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use prometheus::{IntCounter, IntGauge, Registry};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -53,40 +53,5 @@ async fn main() -> Result<(), Box<dyn Error>> {
     }
     in_flight.set(1); // the one that stays open
 
-    serve(cfg.prometheus_addr, registry).await
-}
-
-/// A minimal `/metrics` server (one response per connection) until Ctrl-C.
-async fn serve(addr: SocketAddr, registry: Registry) -> Result<(), Box<dyn Error>> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    println!("serving http://{}/metrics", listener.local_addr()?);
-    loop {
-        let (mut conn, _) = tokio::select! {
-            c = listener.accept() => c?,
-            _ = tokio::signal::ctrl_c() => return Ok(()),
-        };
-        let registry = registry.clone();
-        tokio::spawn(async move {
-            let (mut req, mut buf) = (Vec::new(), [0u8; 1024]);
-            while !req.ends_with(b"\r\n\r\n") && req.len() < 16 * 1024 {
-                match conn.read(&mut buf).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => req.extend_from_slice(&buf[..n]),
-                }
-            }
-            let (enc, mut body) = (TextEncoder::new(), Vec::new());
-            let status = match req.starts_with(b"GET /metrics ") {
-                true => enc
-                    .encode(&registry.gather(), &mut body)
-                    .map_or("500 Error", |_| "200 OK"),
-                false => "404 Not Found",
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                enc.format_type(),
-                body.len()
-            );
-            let _ = conn.write_all(&[head.as_bytes(), &body].concat()).await;
-        });
-    }
+    common::serve(cfg.prometheus_addr, registry).await
 }

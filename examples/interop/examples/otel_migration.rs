@@ -4,8 +4,8 @@
 //! `opentelemetry-prometheus` 0.33) served on one `/metrics`.
 //!
 //! ```text
-//! cargo run --example otel_migration     # serves http://127.0.0.1:9464/metrics until Ctrl-C
-//! CENSUS_PROMETHEUS_ADDR=127.0.0.1:9000 EXAMPLE_ITERATIONS=100 cargo run --example otel_migration
+//! cargo run -p census-interop-examples --example otel_migration     # serves http://127.0.0.1:9464/metrics until Ctrl-C
+//! CENSUS_PROMETHEUS_ADDR=127.0.0.1:9000 EXAMPLE_ITERATIONS=100 cargo run -p census-interop-examples --example otel_migration
 //! ```
 //! Records `EXAMPLE_ITERATIONS` checkouts (default 10), prints the URL as its first stdout line,
 //! serves until Ctrl-C. Series: census `svc_*` (`CENSUS_NAMESPACE`), OTel `otel_*`.
@@ -13,8 +13,9 @@
 //! (else `ms` adds `_milliseconds`, unit `1` adds `_ratio`); counters get `_total`. OTel buckets
 //! are `(lo, hi]`, census's `[lo, hi)`: a value exactly on a bound lands differently.
 
+mod common;
+
 use std::error::Error;
-use std::net::SocketAddr;
 
 use census::config::ExporterConfig;
 use census::prometheus::{CensusCollector, ExpositionOptions};
@@ -23,8 +24,7 @@ use census::{units, Aggregation, Float64Measure, TagKey, TagMap, View};
 use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::KeyValue;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
-use prometheus::{Encoder as _, Registry, TextEncoder};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use prometheus::Registry;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -78,42 +78,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         otel_latency.record(ms, &attrs);
     }
 
-    serve(cfg.prometheus_addr, registry).await?;
+    common::serve(cfg.prometheus_addr, registry).await?;
     provider.shutdown()?;
     Ok(())
-}
-
-/// A minimal `/metrics` server (one response per connection) until Ctrl-C.
-async fn serve(addr: SocketAddr, registry: Registry) -> Result<(), Box<dyn Error>> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    println!("serving http://{}/metrics", listener.local_addr()?);
-    loop {
-        let (mut conn, _) = tokio::select! {
-            c = listener.accept() => c?,
-            _ = tokio::signal::ctrl_c() => return Ok(()),
-        };
-        let registry = registry.clone();
-        tokio::spawn(async move {
-            let (mut req, mut buf) = (Vec::new(), [0u8; 1024]);
-            while !req.ends_with(b"\r\n\r\n") && req.len() < 16 * 1024 {
-                match conn.read(&mut buf).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => req.extend_from_slice(&buf[..n]),
-                }
-            }
-            let (enc, mut body) = (TextEncoder::new(), Vec::new());
-            let status = match req.starts_with(b"GET /metrics ") {
-                true => enc
-                    .encode(&registry.gather(), &mut body)
-                    .map_or("500 Error", |_| "200 OK"),
-                false => "404 Not Found",
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                enc.format_type(),
-                body.len()
-            );
-            let _ = conn.write_all(&[head.as_bytes(), &body].concat()).await;
-        });
-    }
 }

@@ -1,0 +1,1 @@
+//! Nothing here: the package holds the examples in `examples/` (see Cargo.toml).
