@@ -62,6 +62,14 @@ pub enum BuildError {
         /// The setting (`max_concurrent_scrapes`, `max_connections`).
         setting: &'static str,
     },
+    /// A duration setting is outside 1 ms to 1 h.
+    #[error("{setting} of {value:?} is out of range: use a duration from 1ms to 1h")]
+    DurationOutOfRange {
+        /// The setting (`header_read_timeout`, `idle_timeout`, `shutdown_timeout`).
+        setting: &'static str,
+        /// The rejected value.
+        value: std::time::Duration,
+    },
     /// The metrics path is not an absolute URL path.
     #[error(
         "invalid metrics path {path:?}: use an absolute path without query or fragment, \

@@ -108,8 +108,12 @@
 //! - `Server`: `GET` and `HEAD` on the path (`DEFAULT_PATH` `/metrics`, configurable),
 //!   404 elsewhere, 405 (with `Allow`) for other methods, gzip when the scraper accepts it,
 //!   503 (with `Retry-After`) beyond [`DEFAULT_MAX_CONCURRENT_SCRAPES`] concurrent scrapes,
-//!   at most `DEFAULT_MAX_CONNECTIONS` connections, graceful shutdown (open scrapes finish,
-//!   up to `DEFAULT_SHUTDOWN_TIMEOUT`).
+//!   graceful shutdown (open scrapes finish, up to `DEFAULT_SHUTDOWN_TIMEOUT`, 5 s).
+//! - Slow and idle clients cannot lock scrapers out: a request head must arrive within
+//!   `DEFAULT_HEADER_READ_TIMEOUT` (5 s), a connection with nothing to answer is closed after
+//!   `DEFAULT_IDLE_TIMEOUT` (90 s), and at `DEFAULT_MAX_CONNECTIONS` (64) a new connection
+//!   closes the one that waited longest with nothing to answer. Scrape concurrency is limited
+//!   separately. Each is settable on `ServerBuilder`.
 //! - The default address `DEFAULT_ADDRESS` is `127.0.0.1:9464`: OpenTelemetry's Prometheus
 //!   port, reachable from this host only. For a Prometheus on another host, bind all
 //!   interfaces: `Server::builder().with_address("0.0.0.0:9464".parse()?)`.
@@ -208,5 +212,6 @@ pub use options::ExpositionOptions;
 #[cfg(feature = "server")]
 pub use server::{
     BoundServer, MetricsService, Server, ServerBuilder, ServerHandle, DEFAULT_ADDRESS,
-    DEFAULT_MAX_CONNECTIONS, DEFAULT_PATH, DEFAULT_SHUTDOWN_TIMEOUT,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_PATH,
+    DEFAULT_SHUTDOWN_TIMEOUT,
 };

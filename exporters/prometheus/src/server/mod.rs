@@ -1,24 +1,20 @@
 //! The `/metrics` HTTP server (feature `server`): see [`Server`] for details.
 
+mod connections;
 mod service;
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, Semaphore};
+use tokio::sync::oneshot;
 
 pub use service::MetricsService;
+
+use connections::{Limits, Open};
 
 use crate::error::{BuildError, ServeError};
 use crate::exporter::PrometheusExporter;
@@ -31,14 +27,22 @@ pub const DEFAULT_ADDRESS: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOC
 /// The default scrape path.
 pub const DEFAULT_PATH: &str = "/metrics";
 
-/// Open connections at most, unless set otherwise; further ones wait to be accepted.
+/// Open connections at most, unless set otherwise. Only connections answering a request hold
+/// their place: at the limit, a new connection closes the open one that has waited longest
+/// with nothing to answer (a request head still arriving, an idle keep-alive), so idle and slow
+/// clients cannot lock scrapers out. Concurrent scrapes are limited separately
+/// ([`crate::DEFAULT_MAX_CONCURRENT_SCRAPES`], 503 beyond).
 pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
+
+/// How long a client may take to send a whole request head, unless set otherwise.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a connection may stay open with nothing to answer, unless set otherwise (longer
+/// than Prometheus's default 1 min scrape interval, so its keep-alive survives).
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// How long a graceful shutdown waits for open connections, unless set otherwise.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// How long a client may take to send its request headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The scrape server: `GET`/`HEAD` on the metrics path, 404 elsewhere, 405 for other methods,
 /// gzip when accepted, at most a few concurrent scrapes (503 beyond), graceful shutdown.
@@ -72,7 +76,7 @@ pub struct Server {
     exporter: PrometheusExporter,
     address: SocketAddr,
     path: String,
-    max_connections: usize,
+    limits: Limits,
     shutdown_timeout: Duration,
 }
 
@@ -82,7 +86,7 @@ pub struct ServerBuilder {
     exporter: Option<PrometheusExporter>,
     address: SocketAddr,
     path: String,
-    max_connections: usize,
+    limits: Limits,
     shutdown_timeout: Duration,
 }
 
@@ -106,9 +110,24 @@ impl ServerBuilder {
         self
     }
 
-    /// Open connections at most (default [`DEFAULT_MAX_CONNECTIONS`]).
+    /// Open connections at most (default [`DEFAULT_MAX_CONNECTIONS`]; see there how idle
+    /// ones make room).
     pub fn with_max_connections(mut self, max: usize) -> Self {
-        self.max_connections = max;
+        self.limits.max_connections = max;
+        self
+    }
+
+    /// How long a client may take to send a request head (default
+    /// [`DEFAULT_HEADER_READ_TIMEOUT`]; 1 ms to 1 h).
+    pub fn with_header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may stay open with nothing to answer (default
+    /// [`DEFAULT_IDLE_TIMEOUT`]; 1 ms to 1 h).
+    pub fn with_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
         self
     }
 
@@ -127,10 +146,20 @@ impl ServerBuilder {
         if !self.path.starts_with('/') || self.path.contains(['?', '#', ' ']) {
             return Err(BuildError::InvalidPath { path: self.path });
         }
-        if self.max_connections == 0 {
+        if self.limits.max_connections == 0 {
             return Err(BuildError::ZeroLimit {
                 setting: "max_connections",
             });
+        }
+        let range = Duration::from_millis(1)..=Duration::from_secs(3600);
+        for (setting, value) in [
+            ("header_read_timeout", self.limits.header_read_timeout),
+            ("idle_timeout", self.limits.idle_timeout),
+            ("shutdown_timeout", self.shutdown_timeout),
+        ] {
+            if !range.contains(&value) {
+                return Err(BuildError::DurationOutOfRange { setting, value });
+            }
         }
         let exporter = match self.exporter {
             Some(e) => e,
@@ -140,7 +169,7 @@ impl ServerBuilder {
             exporter,
             address: self.address,
             path: self.path,
-            max_connections: self.max_connections,
+            limits: self.limits,
             shutdown_timeout: self.shutdown_timeout,
         })
     }
@@ -153,7 +182,11 @@ impl Server {
             exporter: None,
             address: DEFAULT_ADDRESS,
             path: DEFAULT_PATH.into(),
-            max_connections: DEFAULT_MAX_CONNECTIONS,
+            limits: Limits {
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+                header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+                idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            },
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
         }
     }
@@ -184,7 +217,7 @@ impl Server {
             local_addr,
             service: MetricsService::on_path(self.exporter, &self.path),
             path: self.path,
-            max_connections: self.max_connections,
+            limits: self.limits,
             shutdown_timeout: self.shutdown_timeout,
         })
     }
@@ -256,7 +289,7 @@ pub struct BoundServer {
     local_addr: SocketAddr,
     service: MetricsService,
     path: String,
-    max_connections: usize,
+    limits: Limits,
     shutdown_timeout: Duration,
 }
 
@@ -276,17 +309,10 @@ impl BoundServer {
         F: Future<Output = ()>,
     {
         let graceful = GracefulShutdown::new();
-        let slots = Arc::new(Semaphore::new(self.max_connections));
+        let open = Open::new();
         let service = self.service;
         tokio::pin!(signal);
         loop {
-            let slot = tokio::select! {
-                slot = slots.clone().acquire_owned() => match slot {
-                    Ok(slot) => slot,
-                    Err(_) => break,
-                },
-                () = &mut signal => break,
-            };
             let stream = tokio::select! {
                 accepted = self.listener.accept() => match accepted {
                     Ok((stream, _)) => stream,
@@ -301,32 +327,7 @@ impl BoundServer {
                 },
                 () = &mut signal => break,
             };
-            let service = service.clone();
-            let handler = service_fn(move |req: Request<Incoming>| {
-                let service = service.clone();
-                async move {
-                    // Encoding is CPU work: keep it off the connection-driving task.
-                    let response = tokio::task::spawn_blocking(move || service.respond(&req))
-                        .await
-                        .unwrap_or_else(|_| {
-                            let mut r = Response::new(Default::default());
-                            *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-                            r
-                        });
-                    Ok::<_, Infallible>(response)
-                }
-            });
-            let conn = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT)
-                .serve_connection(TokioIo::new(stream), handler);
-            let conn = graceful.watch(conn);
-            tokio::spawn(async move {
-                if let Err(e) = conn.await {
-                    tracing::debug!(error = %e, "census prometheus server: connection ended");
-                }
-                drop(slot);
-            });
+            open.admit(stream, &service, self.limits, &graceful);
         }
         drop(self.listener);
         tokio::time::timeout(self.shutdown_timeout, graceful.shutdown())
