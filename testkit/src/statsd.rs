@@ -13,6 +13,9 @@ use crate::peer::{find_binary, peer_accessors, Peer, Spec, TempDir};
 /// `stats.js`) instead of `~/.cache/census-peers/npm/node_modules/statsd`, where
 /// `scripts/install-peers` puts it.
 pub const STATSD_DIR_ENV: &str = "CENSUS_TESTKIT_STATSD_DIR";
+/// The npm cache directory `scripts/install-peers` installs into (default
+/// `~/.cache/census-peers/npm`), read here too.
+const NPM_CACHE_ENV: &str = "CENSUS_PEERS_NPM_CACHE";
 /// Environment variable naming the `node` binary instead of searching `PATH`.
 pub const NODE_BIN_ENV: &str = "CENSUS_TESTKIT_NODE";
 
@@ -166,6 +169,9 @@ impl Statsd {
 fn statsd_dir() -> PathBuf {
     if let Some(d) = std::env::var_os(STATSD_DIR_ENV).filter(|d| !d.is_empty()) {
         return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os(NPM_CACHE_ENV).filter(|d| !d.is_empty()) {
+        return PathBuf::from(d).join("node_modules/statsd");
     }
     let home = std::env::var_os("HOME").map_or_else(std::env::temp_dir, PathBuf::from);
     home.join(".cache/census-peers/npm/node_modules/statsd")
