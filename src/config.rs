@@ -15,6 +15,8 @@ pub enum ExporterKind {
     Prometheus,
     /// Push to a Prometheus Pushgateway periodically and on exit.
     Pushgateway,
+    /// Send counter deltas and gauges to a StatsD server over UDP, periodically and on exit.
+    Statsd,
     /// Print the text exposition to stdout on each report and at exit.
     Stdout,
     /// Export nothing.
@@ -26,6 +28,7 @@ impl ExporterKind {
         match s.trim().to_ascii_lowercase().as_str() {
             "prometheus" => Some(Self::Prometheus),
             "pushgateway" => Some(Self::Pushgateway),
+            "statsd" => Some(Self::Statsd),
             "stdout" => Some(Self::Stdout),
             "none" => Some(Self::None),
             _ => None,
@@ -39,6 +42,7 @@ impl ExporterKind {
         match self {
             Self::Prometheus => Some("prometheus"),
             Self::Pushgateway => Some("pushgateway"),
+            Self::Statsd => Some("statsd"),
             Self::Stdout | Self::None => None,
         }
     }
@@ -54,29 +58,36 @@ impl ExporterKind {
 struct Features {
     prometheus: bool,
     pushgateway: bool,
+    statsd: bool,
 }
 
 impl Features {
     const BUILT: Self = Self {
         prometheus: cfg!(feature = "prometheus"),
         pushgateway: cfg!(feature = "pushgateway"),
+        statsd: cfg!(feature = "statsd"),
     };
 
     fn has(self, k: ExporterKind) -> bool {
         match k {
             ExporterKind::Prometheus => self.prometheus,
             ExporterKind::Pushgateway => self.pushgateway,
+            ExporterKind::Statsd => self.statsd,
             ExporterKind::Stdout | ExporterKind::None => true,
         }
     }
 
     /// The exporters this build can run, for error messages.
     fn available(self) -> &'static str {
-        match (self.prometheus, self.pushgateway) {
-            (true, true) => "prometheus, pushgateway, stdout, none",
-            (true, false) => "prometheus, stdout, none",
-            (false, true) => "pushgateway, stdout, none",
-            (false, false) => "stdout, none",
+        match (self.prometheus, self.pushgateway, self.statsd) {
+            (true, true, true) => "prometheus, pushgateway, statsd, stdout, none",
+            (true, true, false) => "prometheus, pushgateway, stdout, none",
+            (true, false, true) => "prometheus, statsd, stdout, none",
+            (true, false, false) => "prometheus, stdout, none",
+            (false, true, true) => "pushgateway, statsd, stdout, none",
+            (false, true, false) => "pushgateway, stdout, none",
+            (false, false, true) => "statsd, stdout, none",
+            (false, false, false) => "stdout, none",
         }
     }
 
@@ -97,6 +108,7 @@ impl fmt::Display for ExporterKind {
         f.write_str(match self {
             Self::Prometheus => "prometheus",
             Self::Pushgateway => "pushgateway",
+            Self::Statsd => "statsd",
             Self::Stdout => "stdout",
             Self::None => "none",
         })
@@ -107,6 +119,19 @@ impl fmt::Display for ExporterKind {
 pub const DEFAULT_PROMETHEUS_ADDR: &str = "127.0.0.1:9464";
 /// The Pushgateway's default address.
 pub const DEFAULT_PUSHGATEWAY_URL: &str = "http://127.0.0.1:9091";
+/// The StatsD server's default address.
+pub const DEFAULT_STATSD_ADDR: &str = "127.0.0.1:8125";
+/// The StatsD flavours `CENSUS_STATSD_FLAVOR` takes.
+const STATSD_FLAVORS: &str = "etsy, dogstatsd, statsd_exporter";
+
+/// How the StatsD exporter sends (`CENSUS_STATSD_MODE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum StatsdMode {
+    /// Counter deltas and gauges from snapshots, periodically and on exit.
+    #[default]
+    Batch,
+}
 
 /// A configuration value was malformed, unknown or missing. Nothing was started.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -134,6 +159,16 @@ pub enum ConfigError {
         /// How to provide it.
         hint: &'static str,
     },
+    /// A setting names something census will do but does not do yet.
+    #[error("{variable}={value:?} is not supported yet: {hint}")]
+    NotSupported {
+        /// The variable (or builder field) that carried it.
+        variable: &'static str,
+        /// The value given.
+        value: String,
+        /// What to use instead.
+        hint: &'static str,
+    },
     /// An exporter was chosen whose census cargo feature this build leaves out.
     #[error(
         "{variable}={exporter} needs the census feature \"{feature}\", which this build leaves out: \
@@ -159,7 +194,7 @@ pub enum ConfigError {
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `CENSUS_EXPORTER` | `prometheus`, `pushgateway`, `stdout`, `none`, or a comma list | `prometheus` (`pushgateway` when only that feature is on) |
+/// | `CENSUS_EXPORTER` | `prometheus`, `pushgateway`, `statsd`, `stdout`, `none`, or a comma list | `prometheus` (`pushgateway` when only that feature is on) |
 /// | `CENSUS_NAMESPACE` | metric name prefix | none |
 /// | `CENSUS_CONST_LABELS` | `k=v,k=v` added to every series | none |
 /// | `CENSUS_PROMETHEUS_ADDR` | `host:port` to serve `/metrics` on | `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT` if set, else `127.0.0.1:9464` |
@@ -168,7 +203,13 @@ pub enum ConfigError {
 /// | `CENSUS_GROUPING` | `k=v,...` grouping key | none |
 /// | `CENSUS_PUSH_INTERVAL` | periodic push interval (`500ms`, `10s`, `2m`, or seconds) | none: push on exit only |
 /// | `CENSUS_PUSH_TIMEOUT` | per-push deadline | `10s` |
-/// | `CENSUS_PUSH_PRINT` | `1`/`true`: print the push body instead of sending it | `0` |
+/// | `CENSUS_PUSH_PRINT` | `1`/`true`: print the push body (StatsD: the lines) instead of sending it | `0` |
+/// | `CENSUS_STATSD_ADDR` | StatsD server `host:port` (the host resolved at each export) | `127.0.0.1:8125` |
+/// | `CENSUS_STATSD_FLAVOR` | `etsy`, `dogstatsd` or `statsd_exporter` (tag syntax, negative gauges) | `etsy` |
+/// | `CENSUS_STATSD_MODE` | `batch` (`stream` is not supported yet) | `batch` |
+///
+/// The StatsD exporter also takes `CENSUS_NAMESPACE` (names `<namespace>.<view>`),
+/// `CENSUS_CONST_LABELS` (constant tags), `CENSUS_PUSH_INTERVAL` and `CENSUS_PUSH_TIMEOUT`.
 ///
 /// ```
 /// use census::config::{ConfigError, ExporterConfig, ExporterKind};
@@ -183,10 +224,10 @@ pub enum ConfigError {
 /// assert_eq!(cfg.job.as_deref(), Some("nightly"));
 /// assert_eq!(cfg.push_interval, Some(std::time::Duration::from_secs(30)));
 ///
-/// let bad = |k: &str| (k == "CENSUS_EXPORTER").then(|| "prometheus,statsd".to_string());
+/// let bad = |k: &str| (k == "CENSUS_EXPORTER").then(|| "prometheus,graphite".to_string());
 /// let err = ExporterConfig::new().fill_from(bad).unwrap_err();
-/// assert_eq!(err.to_string(), "CENSUS_EXPORTER=\"prometheus,statsd\" is invalid: unknown exporter \"statsd\"; \
-///     accepted: a comma list of prometheus, pushgateway, stdout, none");
+/// assert_eq!(err.to_string(), "CENSUS_EXPORTER=\"prometheus,graphite\" is invalid: unknown exporter \"graphite\"; \
+///     accepted: a comma list of prometheus, pushgateway, statsd, stdout, none");
 /// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct ExporterConfig {
@@ -214,6 +255,12 @@ pub struct ExporterConfig {
     /// then exit as the signal would (default on). A pull-only configuration never installs a
     /// signal handler.
     pub signal_handling: Option<bool>,
+    /// StatsD server `host:port`.
+    pub statsd_addr: Option<String>,
+    /// StatsD flavour (`etsy`, `dogstatsd`, `statsd_exporter`).
+    pub statsd_flavor: Option<String>,
+    /// StatsD mode.
+    pub statsd_mode: Option<StatsdMode>,
     defaults: Defaults,
 }
 
@@ -247,6 +294,12 @@ pub struct ResolvedConfig {
     pub push_timeout: Duration,
     /// Print push bodies instead of sending them.
     pub push_print: bool,
+    /// StatsD server `host:port`.
+    pub statsd_addr: String,
+    /// StatsD flavour, one of `etsy`, `dogstatsd`, `statsd_exporter`.
+    pub statsd_flavor: String,
+    /// StatsD mode.
+    pub statsd_mode: StatsdMode,
 }
 
 /// Debug shows the gateway URL with its password replaced by `***`.
@@ -403,6 +456,21 @@ impl ExporterConfig {
                 self.push_print = Some(parse_bool("CENSUS_PUSH_PRINT", &v)?);
             }
         }
+        if self.statsd_addr.is_none() {
+            if let Some(v) = get("CENSUS_STATSD_ADDR") {
+                self.statsd_addr = Some(check_statsd_addr(&v)?);
+            }
+        }
+        if self.statsd_flavor.is_none() {
+            if let Some(v) = get("CENSUS_STATSD_FLAVOR") {
+                self.statsd_flavor = Some(parse_statsd_flavor(&v)?);
+            }
+        }
+        if self.statsd_mode.is_none() {
+            if let Some(v) = get("CENSUS_STATSD_MODE") {
+                self.statsd_mode = Some(parse_statsd_mode(&v)?);
+            }
+        }
         Ok(self)
     }
 
@@ -527,6 +595,15 @@ impl ExporterConfig {
                 None => Duration::from_secs(10),
             },
             push_print: self.push_print.unwrap_or(false),
+            statsd_addr: match self.statsd_addr {
+                Some(a) => check_statsd_addr(&a)?,
+                None => DEFAULT_STATSD_ADDR.to_string(),
+            },
+            statsd_flavor: match self.statsd_flavor {
+                Some(f) => parse_statsd_flavor(&f)?,
+                None => "etsy".to_string(),
+            },
+            statsd_mode: self.statsd_mode.unwrap_or_default(),
         })
     }
 }
@@ -538,7 +615,7 @@ fn parse_exporters(var: &'static str, v: &str) -> Result<Vec<ExporterKind>, Conf
                 variable: var,
                 value: v.into(),
                 problem: format!("unknown exporter {:?}", s.trim()),
-                accepted: "a comma list of prometheus, pushgateway, stdout, none",
+                accepted: "a comma list of prometheus, pushgateway, statsd, stdout, none",
             })
         })
         .collect()
@@ -603,6 +680,59 @@ fn check_url(var: &'static str, v: &str) -> Result<String, ConfigError> {
             value: census_export::redact_url(v),
             problem: "not an http(s) URL with a host".into(),
             accepted: "an http:// or https:// URL such as \"http://127.0.0.1:9091\"",
+        }),
+    }
+}
+
+/// `host:port` (a host name, an IPv4 address or a bracketed IPv6 address, a port 1-65535).
+fn check_statsd_addr(v: &str) -> Result<String, ConfigError> {
+    let t = v.trim();
+    let ok = t.rsplit_once(':').is_some_and(|(host, port)| {
+        let bracketed = host.starts_with('[') && host.ends_with(']');
+        !host.is_empty()
+            && (bracketed || !host.contains(':'))
+            && !host.chars().any(char::is_whitespace)
+            && port.parse::<u16>().is_ok_and(|p| p > 0)
+    });
+    match ok {
+        true => Ok(t.to_string()),
+        false => Err(ConfigError::Invalid {
+            variable: "CENSUS_STATSD_ADDR",
+            value: v.into(),
+            problem: "not host:port".into(),
+            accepted:
+                "host:port such as \"127.0.0.1:8125\", \"statsd.internal:8125\" or \"[::1]:8125\"",
+        }),
+    }
+}
+
+fn parse_statsd_flavor(v: &str) -> Result<String, ConfigError> {
+    let t = v.trim().to_ascii_lowercase().replace('-', "_");
+    match t.as_str() {
+        "etsy" | "dogstatsd" | "statsd_exporter" => Ok(t),
+        _ => Err(ConfigError::Invalid {
+            variable: "CENSUS_STATSD_FLAVOR",
+            value: v.into(),
+            problem: "unknown StatsD flavour".into(),
+            accepted: STATSD_FLAVORS,
+        }),
+    }
+}
+
+fn parse_statsd_mode(v: &str) -> Result<StatsdMode, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "batch" => Ok(StatsdMode::Batch),
+        "stream" => Err(ConfigError::NotSupported {
+            variable: "CENSUS_STATSD_MODE",
+            value: v.into(),
+            hint: "streaming every recorded value is not built yet; use CENSUS_STATSD_MODE=batch \
+                   (counter deltas and gauges every CENSUS_PUSH_INTERVAL and on exit)",
+        }),
+        _ => Err(ConfigError::Invalid {
+            variable: "CENSUS_STATSD_MODE",
+            value: v.into(),
+            problem: "unknown StatsD mode".into(),
+            accepted: "batch (stream is not supported yet)",
         }),
     }
 }
@@ -818,9 +948,24 @@ mod tests {
     #[test]
     fn every_error_names_variable_value_and_accepted_forms() {
         assert_eq!(
-            err(&[("CENSUS_EXPORTER", "prometheus,statsd")]),
-            "CENSUS_EXPORTER=\"prometheus,statsd\" is invalid: unknown exporter \"statsd\"; accepted: a comma list of prometheus, pushgateway, stdout, none"
+            err(&[("CENSUS_EXPORTER", "prometheus,graphite")]),
+            "CENSUS_EXPORTER=\"prometheus,graphite\" is invalid: unknown exporter \"graphite\"; accepted: a comma list of prometheus, pushgateway, statsd, stdout, none"
         );
+        assert_eq!(
+            err(&[("CENSUS_STATSD_ADDR", "8125")]),
+            "CENSUS_STATSD_ADDR=\"8125\" is invalid: not host:port; accepted: host:port such as \"127.0.0.1:8125\", \"statsd.internal:8125\" or \"[::1]:8125\""
+        );
+        assert_eq!(
+            err(&[("CENSUS_STATSD_FLAVOR", "graphite")]),
+            format!("CENSUS_STATSD_FLAVOR=\"graphite\" is invalid: unknown StatsD flavour; accepted: {STATSD_FLAVORS}")
+        );
+        assert_eq!(
+            err(&[("CENSUS_STATSD_MODE", "often")]),
+            "CENSUS_STATSD_MODE=\"often\" is invalid: unknown StatsD mode; accepted: batch (stream is not supported yet)"
+        );
+        assert!(err(&[("CENSUS_STATSD_MODE", "stream")]).starts_with(
+            "CENSUS_STATSD_MODE=\"stream\" is not supported yet: streaming every recorded value is not built yet; use CENSUS_STATSD_MODE=batch"
+        ));
         assert_eq!(
             err(&[("CENSUS_CONST_LABELS", "env")]),
             format!("CENSUS_CONST_LABELS=\"env\" is invalid: \"env\" has no '='; accepted: {PAIRS_FORMS}")
@@ -864,14 +1009,17 @@ mod tests {
         let pull_only = Features {
             prometheus: true,
             pushgateway: false,
+            statsd: false,
         };
         let push_only = Features {
             prometheus: false,
             pushgateway: true,
+            statsd: false,
         };
         let neither = Features {
             prometheus: false,
             pushgateway: false,
+            statsd: false,
         };
         let resolve = |pairs: &[(&str, &str)], built| {
             ExporterConfig::new()
@@ -935,6 +1083,48 @@ mod tests {
             ExporterKind::Pushgateway.is_available(),
             cfg!(feature = "pushgateway")
         );
+    }
+
+    #[test]
+    fn statsd_settings_are_read_and_defaulted() {
+        let c = ExporterConfig::new()
+            .fill_from(env(&[
+                ("CENSUS_EXPORTER", "statsd,prometheus"),
+                ("CENSUS_STATSD_ADDR", " statsd.internal:9125 "),
+                ("CENSUS_STATSD_FLAVOR", "DogStatsD"),
+                ("CENSUS_STATSD_MODE", "batch"),
+            ]))
+            .unwrap()
+            .resolve_for(Features {
+                prometheus: true,
+                pushgateway: false,
+                statsd: true,
+            })
+            .unwrap();
+        assert_eq!(
+            c.exporters,
+            vec![ExporterKind::Statsd, ExporterKind::Prometheus]
+        );
+        assert_eq!(c.statsd_addr, "statsd.internal:9125");
+        assert_eq!(c.statsd_flavor, "dogstatsd");
+        assert_eq!(c.statsd_mode, StatsdMode::Batch);
+        let d = ExporterConfig::new().resolve().unwrap();
+        assert_eq!(
+            (d.statsd_addr.as_str(), d.statsd_flavor.as_str()),
+            ("127.0.0.1:8125", "etsy")
+        );
+        let e = ExporterConfig::new()
+            .fill_from(env(&[("CENSUS_EXPORTER", "statsd")]))
+            .unwrap()
+            .resolve_for(Features {
+                prometheus: true,
+                pushgateway: true,
+                statsd: false,
+            })
+            .unwrap_err();
+        assert!(e.to_string().starts_with(
+            "CENSUS_EXPORTER=statsd needs the census feature \"statsd\", which this build leaves out"
+        ), "{e}");
     }
 
     #[test]

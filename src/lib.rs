@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | `prometheus` | the `/metrics` server of [`prometheus`] (tokio, hyper) | no server; the encoder, [`stdout`] and [`config`] stay |
 //! | `pushgateway` | [`pushgateway`] (reqwest, rustls) | no HTTP client |
+//! | `statsd` | [`statsd`] (std UDP sockets) | no StatsD exporter |
 //!
 //! [`exporter_from_env`] and [`ExporterConfig::start`](config::ExporterConfig::start) exist with
 //! any of them; an exporter whose feature is off is a [`config::ConfigError::FeatureDisabled`].
@@ -29,3 +30,5 @@ pub use census_sdk::*;
 pub use census_prometheus as prometheus;
 #[cfg(feature = "pushgateway")]
 pub use census_pushgateway as pushgateway;
+#[cfg(feature = "statsd")]
+pub use census_statsd as statsd;

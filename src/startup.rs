@@ -15,6 +15,8 @@ use census_prometheus::ExpositionOptions;
 use census_prometheus::{PrometheusExporter, Server, ServerHandle};
 #[cfg(feature = "pushgateway")]
 use census_pushgateway::Pushgateway;
+#[cfg(feature = "statsd")]
+use census_statsd::Statsd;
 use thiserror::Error;
 
 use crate::config::{ConfigError, ExporterConfig, ExporterKind, ResolvedConfig};
@@ -81,11 +83,11 @@ impl fmt::Debug for Pull {
 
 impl ExporterConfig {
     /// Resolves the configuration and starts every exporter it names, all or nothing; the
-    /// returned guard finishes them (last stdout print, final push, server stop) when dropped
+    /// returned guard finishes them (last stdout print, final push or StatsD export, server stop) when dropped
     /// or [finished](ExportGuard::finish). `guard.url("prometheus")` is the scrape URL,
     /// `guard.get::<Pushgateway>()` the push exporter.
     ///
-    /// The push-style exporters (pushgateway, stdout) are registered with census-export's exit
+    /// The push-style exporters (pushgateway, statsd, stdout) are registered with census-export's exit
     /// hook, so `std::process::exit` finishes them too. With signal handling on (the default)
     /// **and a push-style exporter configured**, census-export's one signal thread finishes
     /// them on SIGTERM/SIGINT and then ends the process as the signal would. A pull-only
@@ -98,13 +100,37 @@ impl ExporterConfig {
     pub fn start(self) -> Result<ExportGuard, StartError> {
         let handle_signals = self.signal_handling.unwrap_or(true);
         let config = self.resolve()?;
-        let options = exposition_options(&config)?;
         let wants = |k| config.exporters.contains(&k);
+        // The Prometheus naming rules apply only to the exporters that write Prometheus text.
+        let prometheus_family = [
+            ExporterKind::Prometheus,
+            ExporterKind::Pushgateway,
+            ExporterKind::Stdout,
+        ];
+        let options = match prometheus_family.into_iter().any(wants) {
+            true => exposition_options(&config)?,
+            false => ExpositionOptions::new(),
+        };
 
         // `resolve` refused every exporter whose feature is off (ConfigError::FeatureDisabled).
         #[cfg(feature = "pushgateway")]
         let push = if wants(ExporterKind::Pushgateway) {
             Some(Arc::new(pushgateway(&config, &options)?))
+        } else {
+            None
+        };
+        #[cfg(feature = "statsd")]
+        let statsd = if wants(ExporterKind::Statsd) {
+            match statsd(&config) {
+                Ok(s) => Some(Arc::new(s)),
+                Err(e) => {
+                    #[cfg(feature = "pushgateway")]
+                    if let Some(p) = &push {
+                        p.discard();
+                    }
+                    return Err(e.into());
+                }
+            }
         } else {
             None
         };
@@ -116,6 +142,10 @@ impl ExporterConfig {
                     #[cfg(feature = "pushgateway")]
                     if let Some(p) = &push {
                         p.discard();
+                    }
+                    #[cfg(feature = "statsd")]
+                    if let Some(s) = &statsd {
+                        s.discard();
                     }
                     return Err(e);
                 }
@@ -136,6 +166,11 @@ impl ExporterConfig {
         #[cfg(feature = "pushgateway")]
         if let Some(p) = push {
             guard.push(p); // registered with the exit hook by its build()
+            push_style = true;
+        }
+        #[cfg(feature = "statsd")]
+        if let Some(s) = statsd {
+            guard.push(s); // registered with the exit hook by its build()
             push_style = true;
         }
         #[cfg(feature = "prometheus")]
@@ -212,6 +247,49 @@ fn pushgateway_error(config: &ResolvedConfig, e: census_pushgateway::BuildError)
         problem: e.to_string(),
         accepted,
     }
+}
+
+#[cfg(feature = "statsd")]
+fn statsd(config: &ResolvedConfig) -> Result<Statsd, ConfigError> {
+    let flavor = config
+        .statsd_flavor
+        .parse()
+        .map_err(|e: census_statsd::BuildError| ConfigError::Invalid {
+            variable: "CENSUS_STATSD_FLAVOR",
+            value: config.statsd_flavor.clone(),
+            problem: e.to_string(),
+            accepted: census_statsd::Flavor::ACCEPTED,
+        })?;
+    // The mode is checked by `resolve` (batch is the only one built).
+    let crate::config::StatsdMode::Batch = config.statsd_mode;
+    let mut b = Statsd::builder(config.statsd_addr.clone())
+        .with_flavor(flavor)
+        .with_namespace(config.namespace.clone().unwrap_or_default())
+        .with_const_tags(config.const_labels.clone())
+        .with_timeout(config.push_timeout);
+    if let Some(i) = config.push_interval {
+        b = b.with_interval(i);
+    }
+    if config.push_print {
+        b = b.with_print_to_stdout();
+    }
+    b.build().map_err(|e| {
+        let (variable, value) = match &e {
+            census_statsd::BuildError::Namespace { namespace, .. } => {
+                ("CENSUS_NAMESPACE", namespace.clone())
+            }
+            census_statsd::BuildError::ConstTag { key, value, .. } => {
+                ("CENSUS_CONST_LABELS", format!("{key}={value}"))
+            }
+            _ => ("CENSUS_STATSD_ADDR", config.statsd_addr.clone()),
+        };
+        ConfigError::Invalid {
+            variable,
+            value,
+            problem: e.to_string(),
+            accepted: "see the census::config table",
+        }
+    })
 }
 
 #[cfg(feature = "prometheus")]

@@ -229,8 +229,8 @@ fn configuration_errors_stop_the_program_with_the_message() {
     for (var, value, expected) in [
         (
             "CENSUS_EXPORTER",
-            "statsd",
-            "quickstart: CENSUS_EXPORTER=\"statsd\" is invalid: unknown exporter \"statsd\"",
+            "graphite",
+            "quickstart: CENSUS_EXPORTER=\"graphite\" is invalid: unknown exporter \"graphite\"",
         ),
         (
             "CENSUS_NAMESPACE",
@@ -241,6 +241,11 @@ fn configuration_errors_stop_the_program_with_the_message() {
             "CENSUS_PUSH_INTERVAL",
             "soon",
             "quickstart: CENSUS_PUSH_INTERVAL=\"soon\" is invalid: not a positive duration",
+        ),
+        (
+            "CENSUS_STATSD_MODE",
+            "stream",
+            "quickstart: CENSUS_STATSD_MODE=\"stream\" is not supported yet:",
         ),
     ] {
         let mut c = example("quickstart");
@@ -270,4 +275,76 @@ fn configuration_errors_stop_the_program_with_the_message() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// Counters as Etsy statsd stores them, once `want` are all there (packets are handled
+/// asynchronously).
+#[cfg(feature = "statsd")]
+fn statsd_holds(
+    statsd: &census_testkit::Statsd,
+    read: impl Fn(&census_testkit::Statsd) -> std::collections::BTreeMap<String, f64>,
+    want: &[(&str, f64)],
+) {
+    let got = census_testkit::poll("statsd values", Duration::from_secs(10), || {
+        let now = read(statsd);
+        want.iter()
+            .all(|(k, v)| now.get(*k) == Some(v))
+            .then_some(now)
+    });
+    assert!(!got.is_empty());
+}
+
+#[cfg(feature = "statsd")]
+#[test]
+fn batch_job_statsd_sends_its_counters_on_exit() {
+    let statsd = census_testkit::Statsd::start();
+    let mut c = example("batch_job");
+    c.env("CENSUS_EXPORTER", "statsd")
+        .env("CENSUS_STATSD_ADDR", statsd.addr().to_string())
+        .env("CENSUS_NAMESPACE", "nightly")
+        .env("CENSUS_CONST_LABELS", "host=h1");
+    let out = run(c);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    statsd_holds(
+        &statsd,
+        |s| s.counters(),
+        &[
+            ("nightly.rows_copied;table=users;host=h1", 1200.0),
+            ("nightly.rows_copied;table=orders;host=h1", 5400.0),
+            ("nightly.rows_copied;table=invoices;host=h1", 310.0),
+            ("nightly.table_seconds.count;host=h1", 3.0),
+        ],
+    );
+}
+
+#[cfg(feature = "statsd")]
+#[test]
+fn quickstart_statsd_sends_counters_and_gauges_with_dogstatsd_tags() {
+    let statsd = census_testkit::Statsd::start();
+    let mut c = example("quickstart");
+    c.env("CENSUS_EXPORTER", "statsd,stdout")
+        .env("CENSUS_STATSD_ADDR", statsd.addr().to_string())
+        .env("CENSUS_STATSD_FLAVOR", "dogstatsd")
+        .env("CENSUS_QUICKSTART_ITERATIONS", "10");
+    let out = run(c);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        sample(
+            &text(&out.stdout),
+            "requests_total{method=\"GET\",status=\"200\"}"
+        ),
+        6.0,
+        "stdout beside statsd"
+    );
+    statsd_holds(
+        &statsd,
+        |s| s.counters(),
+        &[
+            ("requests_total;method=GET;status=200", 6.0),
+            ("requests_total;method=POST;status=500", 1.0),
+            ("response_bytes_total;method=POST", 1200.0),
+            ("request_latency_seconds.count;method=GET", 6.0),
+        ],
+    );
+    statsd_holds(&statsd, |s| s.gauges(), &[("queue_depth", 1.0)]);
 }

@@ -11,7 +11,9 @@
 //!   [`Pushgateway::metrics_text`]); [`Prometheus`] — a `prometheus` server scraping
 //!   [`ScrapeTarget`]s every second, with [`Prometheus::query`] and the polling
 //!   [`Prometheus::wait_for`]; [`promtool_check_metrics`] / [`assert_no_parse_errors`] /
-//!   [`assert_lint_clean`] — `promtool check metrics` on an exposition.
+//!   [`assert_lint_clean`] — `promtool check metrics` on an exposition; [`Statsd`] — Etsy
+//!   statsd 0.9.0 (npm, on node) with its admin read-backs ([`Statsd::counters`],
+//!   [`Statsd::gauges`]) and optional repeater.
 //! * **A fake HTTP peer**, [`fake::FakeHttp`], for failure modes: scripted [`fake::Reply`]s
 //!   (any status and body, headers such as `Retry-After`, a delay, a connection reset, a
 //!   clean close, a hang) and the recorded [`fake::Request`]s (method, path, headers, body,
@@ -81,6 +83,7 @@ pub mod process;
 mod prometheus;
 mod promtool;
 mod pushgateway;
+mod statsd;
 
 pub use peer::{free_port, TempDir, KEEP_ENV};
 pub use polling::{poll, poll_every, POLL_INTERVAL};
@@ -90,6 +93,7 @@ pub use promtool::{
     PROMTOOL_BIN_ENV,
 };
 pub use pushgateway::{family_values, find_group, Pushgateway, PUSHGATEWAY_BIN_ENV};
+pub use statsd::{Statsd, StatsdOptions, NODE_BIN_ENV, STATSD_DIR_ENV};
 
 /// One series: its labels and its value.
 pub type Sample = (BTreeMap<String, String>, f64);

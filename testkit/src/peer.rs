@@ -126,6 +126,9 @@ pub(crate) struct Spec<'a> {
     /// Accept any HTTP status as "ready" (for servers behind auth or TLS that
     /// our plain client cannot pass), instead of only 200.
     pub any_status_is_ready: bool,
+    /// A readiness check of its own (given the listen port) instead of the HTTP one, for
+    /// peers that speak no HTTP (statsd's admin interface).
+    pub ready_check: Option<&'a dyn Fn(u16) -> bool>,
 }
 
 /// A running peer process. Stops it (SIGTERM, then SIGKILL) on drop, before
@@ -180,7 +183,9 @@ impl Peer {
             loop {
                 if let Some(status) = peer.try_wait() {
                     let log = peer.log();
-                    if attempt < ATTEMPTS && log.contains("address already in use") {
+                    let in_use =
+                        log.contains("address already in use") || log.contains("EADDRINUSE");
+                    if attempt < ATTEMPTS && in_use {
                         dir = peer.take_dir();
                         break;
                     }
@@ -192,17 +197,16 @@ impl Peer {
                         tail(&log, 30)
                     );
                 }
-                match http::get(&ready_url) {
-                    // Still alive: the answer came from our process, not
-                    // from whoever else may have taken the port meanwhile.
-                    Ok(r)
-                        if (r.status == 200 || spec.any_status_is_ready)
-                            && peer.try_wait().is_none() =>
-                    {
-                        peer.ready_after = started.elapsed();
-                        return peer;
-                    }
-                    _ => {}
+                let ready = match spec.ready_check {
+                    Some(check) => check(port),
+                    None => http::get(&ready_url)
+                        .is_ok_and(|r| r.status == 200 || spec.any_status_is_ready),
+                };
+                // Still alive: the answer came from our process, not from whoever else may
+                // have taken the port meanwhile.
+                if ready && peer.try_wait().is_none() {
+                    peer.ready_after = started.elapsed();
+                    return peer;
                 }
                 if Instant::now() >= deadline {
                     peer.stop();

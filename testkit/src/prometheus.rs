@@ -139,6 +139,7 @@ impl Prometheus {
                 args: &args,
                 ready_path: "/-/ready",
                 any_status_is_ready: false,
+                ready_check: None,
             },
             dir,
         );

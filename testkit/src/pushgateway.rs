@@ -87,6 +87,7 @@ impl Pushgateway {
                 args: &args,
                 ready_path: "/-/ready",
                 any_status_is_ready,
+                ready_check: None,
             },
             dir,
         );
