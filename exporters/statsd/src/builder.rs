@@ -1,5 +1,6 @@
 //! See [`StatsdBuilder`] for details.
 
+use census_export::{check_duration, INTERVAL_RANGE, TIMEOUT_RANGE};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -181,6 +182,10 @@ impl StatsdBuilder {
     /// [`BuildError::Spawn`].
     pub fn build(self) -> Result<Statsd, BuildError> {
         check_addr(&self.addr)?;
+        check_duration("statsd timeout", self.timeout, TIMEOUT_RANGE)?;
+        if let Some(i) = self.interval {
+            check_duration("statsd interval", i, INTERVAL_RANGE)?;
+        }
         if self.max_datagram == 0 || self.max_datagram > MAX_DATAGRAM {
             return Err(BuildError::DatagramSize {
                 size: self.max_datagram,

@@ -6,6 +6,9 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BuildError {
+    /// The timeout or the interval is out of range (1 ms to 1 h, 1 ms to 24 h).
+    #[error(transparent)]
+    Duration(#[from] census_export::DurationError),
     /// The flavour is not one census knows.
     #[error(
         "unknown StatsD flavour {flavor:?}; accepted: {}",
