@@ -253,10 +253,8 @@ impl PushgatewayBuilder {
         self
     }
 
-    /// Print mode (ocpush's `isTest`): every push writes its exact body (before gzip) to
-    /// stdout instead of sending it, and says on stderr which request it stands for
-    /// (`census-pushgateway print mode: PUT http://…/metrics/job/… (not sent)`); deletes send
-    /// nothing.
+    /// Print mode (ocpush's `isTest`): each push writes its exact body (before gzip) to stdout
+    /// instead of sending it, and names its method and URL on stderr; nothing is sent.
     pub fn with_print_to_stdout(self) -> Self {
         self.with_print_to(std::io::stdout())
     }

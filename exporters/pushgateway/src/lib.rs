@@ -5,16 +5,12 @@
 //! that for a census [`Meter`](census_sdk::Meter), and makes sure a job's last metrics are
 //! pushed however it ends: normally, by an early return, by a panic, or by SIGTERM/SIGINT.
 //!
-//! The pieces, in the order data flows through them: a **meter** (the default one, or
-//! [`PushgatewayBuilder::with_meter`]); the **body**, census-prometheus's text 0.0.4 or
-//! protobuf-delimited writer over its one model ([`census_prometheus::Format`]), the code the
-//! pull exporter serves, optionally gzipped; the **group**, a [`GroupingKey`] turned into the
-//! exact URL path the gateway expects (a view carrying `job` or a grouping label is refused
-//! before anything is sent: [`PushError::ReservedLabel`]); the **request**,
-//! [`Pushgateway::push`]`(`[`Method`]`)`, retried inside an overall deadline ([`Retry`]), 200
-//! and 202 being success and anything else a [`PushError::Status`] with the gateway's
-//! message; and the **end of the job**: shutdown, guard, last drop, `std::process::exit` and
-//! (on request) SIGTERM/SIGINT all do one final push or delete, bounded by the deadline.
+//! The pieces, in the order data flows through them: a **meter** ([`PushgatewayBuilder::with_meter`]
+//! or the default one); the **body**, census-prometheus's text or protobuf writer
+//! ([`census_prometheus::Format`]); the **group**, a [`GroupingKey`] as the exact URL path (a
+//! view carrying `job` or a grouping label is refused: [`PushError::ReservedLabel`]); the
+//! **request**, [`Pushgateway::push`]`(`[`Method`]`)`, retried inside a deadline ([`Retry`]); and
+//! the **end of the job**: one final push or delete however it ends, bounded by the deadline.
 //!
 //! ```no_run
 //! use census_pushgateway::Pushgateway;
@@ -57,9 +53,7 @@
 //!
 //! ## Pushgateway behaviour worth knowing
 //! - `PUT` replaces the whole group; `POST` replaces only the families it carries.
-//! - A grouping label with an empty value and the same label absent are two groups exposing
-//!   the same series; once both exist the gateway rejects every push. Push a job always with
-//!   the same label names.
+//! - An empty grouping label and the same label absent are two groups ([`GroupingKey`]).
 //! - The gateway keeps groups until they are deleted ([`PushgatewayBuilder::with_delete_on_shutdown`]).
 
 mod body;

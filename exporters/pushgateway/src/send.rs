@@ -1,9 +1,5 @@
-//! What the exporter's worker runs: encode a snapshot, then send it to the group URL (with
-//! retries inside the deadline) or print it. See [`Push`].
-//!
-//! The worker itself (thread, runtime, ordering, schedule) is census-export's; this file is the
-//! Pushgateway's part: the body, one HTTP attempt, the gateway's status rules, and which
-//! failures are worth another attempt.
+//! What the exporter's worker (census-export's) runs, see [`Push`]: the body, one request,
+//! the gateway's status rules and which failures are worth another attempt; or print mode.
 
 use std::sync::Arc;
 use std::time::Duration;
