@@ -45,8 +45,9 @@ struct Last {
 
 /// Turns cumulative OpenCensus data into deltas for exporters whose wire wants them (StatsD):
 /// each row's change since the previous call. A row seen for the first time, a view whose
-/// start time changed (re-registered: a new cumulative series) or a value that went down is a
-/// reset: the delta is the whole current value. Rows that did not change are left out.
+/// start time changed (re-registered: a new cumulative series) or a count that went down is a
+/// reset: the delta is the whole current value. A sum may go down (negative values): its delta
+/// is then negative. Rows that did not change are left out.
 ///
 /// ```
 /// use census_export::{Delta, DeltaTracker};
@@ -60,6 +61,8 @@ struct Last {
 /// meter.record_with_tags(&TagMap::new(), &[m.m(2)]);
 /// assert_eq!(t.deltas(&meter.snapshot())[0].delta, Delta::Sum(2.0));
 /// assert!(t.deltas(&meter.snapshot()).is_empty(), "nothing changed");
+/// meter.record_with_tags(&TagMap::new(), &[m.m(-4)]);
+/// assert_eq!(t.deltas(&meter.snapshot())[0].delta, Delta::Sum(-4.0), "not a reset");
 /// ```
 #[derive(Debug, Default)]
 pub struct DeltaTracker {
@@ -109,7 +112,8 @@ fn delta(prev: Option<&AggregationData>, now: &AggregationData) -> Option<Delta>
             Delta::Count(b - a)
         }
         (_, AggregationData::Count(b)) => Delta::Count(*b),
-        (Some(AggregationData::Sum(a)), AggregationData::Sum(b)) if b.as_f64() >= a.as_f64() => {
+        // A sum may go down (negative values): only a new start time is a reset.
+        (Some(AggregationData::Sum(a)), AggregationData::Sum(b)) => {
             Delta::Sum(b.as_f64() - a.as_f64())
         }
         (_, AggregationData::Sum(b)) => Delta::Sum(b.as_f64()),
