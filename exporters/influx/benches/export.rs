@@ -1,0 +1,2 @@
+//! Placeholder (the batch export bench follows).
+fn main() {}
