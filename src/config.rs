@@ -17,6 +17,9 @@ pub enum ExporterKind {
     Pushgateway,
     /// Print the text exposition to stdout on each report and at exit.
     Stdout,
+    /// Write InfluxDB line protocol (VictoriaMetrics, InfluxDB 1.x/2.x, UDP) periodically and
+    /// on exit (`CENSUS_INFLUX_*`, see [`crate::influx_config`]).
+    Influx,
     /// Export nothing.
     None,
 }
@@ -27,6 +30,7 @@ impl ExporterKind {
             "prometheus" => Some(Self::Prometheus),
             "pushgateway" => Some(Self::Pushgateway),
             "stdout" => Some(Self::Stdout),
+            "influx" => Some(Self::Influx),
             "none" => Some(Self::None),
             _ => None,
         }
@@ -39,6 +43,7 @@ impl ExporterKind {
         match self {
             Self::Prometheus => Some("prometheus"),
             Self::Pushgateway => Some("pushgateway"),
+            Self::Influx => Some("influx"),
             Self::Stdout | Self::None => None,
         }
     }
@@ -54,30 +59,40 @@ impl ExporterKind {
 struct Features {
     prometheus: bool,
     pushgateway: bool,
+    influx: bool,
 }
 
 impl Features {
     const BUILT: Self = Self {
         prometheus: cfg!(feature = "prometheus"),
         pushgateway: cfg!(feature = "pushgateway"),
+        influx: cfg!(feature = "influx"),
     };
 
     fn has(self, k: ExporterKind) -> bool {
         match k {
             ExporterKind::Prometheus => self.prometheus,
             ExporterKind::Pushgateway => self.pushgateway,
+            ExporterKind::Influx => self.influx,
             ExporterKind::Stdout | ExporterKind::None => true,
         }
     }
 
     /// The exporters this build can run, for error messages.
-    fn available(self) -> &'static str {
-        match (self.prometheus, self.pushgateway) {
-            (true, true) => "prometheus, pushgateway, stdout, none",
-            (true, false) => "prometheus, stdout, none",
-            (false, true) => "pushgateway, stdout, none",
-            (false, false) => "stdout, none",
-        }
+    fn available(self) -> String {
+        let all = [
+            ExporterKind::Prometheus,
+            ExporterKind::Pushgateway,
+            ExporterKind::Influx,
+            ExporterKind::Stdout,
+            ExporterKind::None,
+        ];
+        let names: Vec<String> = all
+            .into_iter()
+            .filter(|k| self.has(*k))
+            .map(|k| k.to_string())
+            .collect();
+        names.join(", ")
     }
 
     /// The built-in exporter choice: pull when its server is built in, else push; with no
@@ -98,6 +113,7 @@ impl fmt::Display for ExporterKind {
             Self::Prometheus => "prometheus",
             Self::Pushgateway => "pushgateway",
             Self::Stdout => "stdout",
+            Self::Influx => "influx",
             Self::None => "none",
         })
     }
@@ -147,7 +163,7 @@ pub enum ConfigError {
         /// The cargo feature to enable.
         feature: &'static str,
         /// The exporters this build can run.
-        available: &'static str,
+        available: String,
     },
 }
 
@@ -159,7 +175,7 @@ pub enum ConfigError {
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `CENSUS_EXPORTER` | `prometheus`, `pushgateway`, `stdout`, `none`, or a comma list | `prometheus` (`pushgateway` when only that feature is on) |
+/// | `CENSUS_EXPORTER` | `prometheus`, `pushgateway`, `influx`, `stdout`, `none`, or a comma list | `prometheus` (`pushgateway` when only that feature is on) |
 /// | `CENSUS_NAMESPACE` | metric name prefix | none |
 /// | `CENSUS_CONST_LABELS` | `k=v,k=v` added to every series | none |
 /// | `CENSUS_PROMETHEUS_ADDR` | `host:port` to serve `/metrics` on | `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT` if set, else `127.0.0.1:9464` |
@@ -169,6 +185,7 @@ pub enum ConfigError {
 /// | `CENSUS_PUSH_INTERVAL` | periodic push interval (`500ms`, `10s`, `2m`, or seconds) | none: push on exit only |
 /// | `CENSUS_PUSH_TIMEOUT` | per-push deadline | `10s` |
 /// | `CENSUS_PUSH_PRINT` | `1`/`true`: print the push body instead of sending it | `0` |
+/// | `CENSUS_INFLUX_URL`, `_MODE`, `_NAMING`, `_TOKEN` | the `influx` exporter: see [`crate::influx_config::InfluxConfig`] | |
 ///
 /// ```
 /// use census::config::{ConfigError, ExporterConfig, ExporterKind};
@@ -186,7 +203,7 @@ pub enum ConfigError {
 /// let bad = |k: &str| (k == "CENSUS_EXPORTER").then(|| "prometheus,statsd".to_string());
 /// let err = ExporterConfig::new().fill_from(bad).unwrap_err();
 /// assert_eq!(err.to_string(), "CENSUS_EXPORTER=\"prometheus,statsd\" is invalid: unknown exporter \"statsd\"; \
-///     accepted: a comma list of prometheus, pushgateway, stdout, none");
+///     accepted: a comma list of prometheus, pushgateway, influx, stdout, none");
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExporterConfig {
@@ -214,6 +231,8 @@ pub struct ExporterConfig {
     /// then exit as the signal would (default on). A pull-only configuration never installs a
     /// signal handler.
     pub signal_handling: Option<bool>,
+    /// The Influx line protocol exporter's settings (`CENSUS_INFLUX_*`).
+    pub influx: crate::influx_config::InfluxConfig,
     defaults: Defaults,
 }
 
@@ -247,6 +266,8 @@ pub struct ResolvedConfig {
     pub push_timeout: Duration,
     /// Print push bodies instead of sending them.
     pub push_print: bool,
+    /// The Influx exporter's settings, when it is enabled.
+    pub influx: Option<crate::influx_config::ResolvedInflux>,
 }
 
 const PAIRS_FORMS: &str = "comma-separated name=value pairs, e.g. \"env=prod,region=eu\"";
@@ -351,6 +372,7 @@ impl ExporterConfig {
                 self.push_print = Some(parse_bool("CENSUS_PUSH_PRINT", &v)?);
             }
         }
+        self.influx = self.influx.fill_from(&get)?;
         Ok(self)
     }
 
@@ -455,7 +477,9 @@ impl ExporterConfig {
             Some(a) => a,
             None => parse_addr("CENSUS_PROMETHEUS_ADDR", DEFAULT_PROMETHEUS_ADDR)?,
         };
+        let influx = self.influx.resolve(&exporters)?;
         Ok(ResolvedConfig {
+            influx,
             exporters,
             namespace: self
                 .namespace
@@ -480,7 +504,7 @@ fn parse_exporters(var: &'static str, v: &str) -> Result<Vec<ExporterKind>, Conf
                 variable: var,
                 value: v.into(),
                 problem: format!("unknown exporter {:?}", s.trim()),
-                accepted: "a comma list of prometheus, pushgateway, stdout, none",
+                accepted: "a comma list of prometheus, pushgateway, influx, stdout, none",
             })
         })
         .collect()
@@ -721,7 +745,7 @@ mod tests {
     fn every_error_names_variable_value_and_accepted_forms() {
         assert_eq!(
             err(&[("CENSUS_EXPORTER", "prometheus,statsd")]),
-            "CENSUS_EXPORTER=\"prometheus,statsd\" is invalid: unknown exporter \"statsd\"; accepted: a comma list of prometheus, pushgateway, stdout, none"
+            "CENSUS_EXPORTER=\"prometheus,statsd\" is invalid: unknown exporter \"statsd\"; accepted: a comma list of prometheus, pushgateway, influx, stdout, none"
         );
         assert_eq!(
             err(&[("CENSUS_CONST_LABELS", "env")]),
@@ -766,14 +790,17 @@ mod tests {
         let pull_only = Features {
             prometheus: true,
             pushgateway: false,
+            influx: false,
         };
         let push_only = Features {
             prometheus: false,
             pushgateway: true,
+            influx: false,
         };
         let neither = Features {
             prometheus: false,
             pushgateway: false,
+            influx: false,
         };
         let resolve = |pairs: &[(&str, &str)], built| {
             ExporterConfig::new()
@@ -795,7 +822,7 @@ mod tests {
                 variable: "CENSUS_EXPORTER",
                 exporter: ExporterKind::Pushgateway,
                 feature: "pushgateway",
-                available: "prometheus, stdout, none",
+                available: "prometheus, stdout, none".into(),
             }
         );
         assert_eq!(
