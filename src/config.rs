@@ -372,7 +372,7 @@ impl ExporterConfig {
                 self.push_print = Some(parse_bool("CENSUS_PUSH_PRINT", &v)?);
             }
         }
-        self.influx = self.influx.fill_from(&get)?;
+        self.influx = self.influx.fill_from(&get).map_err(influx_problem)?;
         Ok(self)
     }
 
@@ -477,7 +477,10 @@ impl ExporterConfig {
             Some(a) => a,
             None => parse_addr("CENSUS_PROMETHEUS_ADDR", DEFAULT_PROMETHEUS_ADDR)?,
         };
-        let influx = self.influx.resolve(&exporters)?;
+        let influx = self
+            .influx
+            .resolve(exporters.contains(&ExporterKind::Influx))
+            .map_err(influx_problem)?;
         Ok(ResolvedConfig {
             influx,
             exporters,
@@ -494,6 +497,29 @@ impl ExporterConfig {
             push_timeout: self.push_timeout.unwrap_or(Duration::from_secs(10)),
             push_print: self.push_print.unwrap_or(false),
         })
+    }
+}
+
+/// The Influx settings' problems as configuration errors.
+fn influx_problem(p: crate::influx_config::Problem) -> ConfigError {
+    use crate::influx_config::Problem;
+    match p {
+        Problem::Invalid {
+            variable,
+            value,
+            problem,
+            accepted,
+        } => ConfigError::Invalid {
+            variable,
+            value,
+            problem,
+            accepted,
+        },
+        Problem::Missing { variable, hint } => ConfigError::Missing {
+            variable,
+            exporter: ExporterKind::Influx,
+            hint,
+        },
     }
 }
 

@@ -2,7 +2,21 @@
 
 use std::fmt;
 
-use crate::config::{ConfigError, ExporterKind};
+/// A bad or missing Influx setting; `crate::config` turns it into its `ConfigError` (this
+/// module uses nothing else of the crate, so there is no module cycle).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Problem {
+    Invalid {
+        variable: &'static str,
+        value: String,
+        problem: String,
+        accepted: &'static str,
+    },
+    Missing {
+        variable: &'static str,
+        hint: &'static str,
+    },
+}
 
 /// Accepted `CENSUS_INFLUX_URL` forms.
 pub const INFLUX_URL_FORMS: &str =
@@ -102,7 +116,7 @@ impl InfluxConfig {
     pub(crate) fn fill_from(
         mut self,
         get: &impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
+    ) -> Result<Self, Problem> {
         if self.url.is_none() {
             self.url = get("CENSUS_INFLUX_URL").map(|u| u.trim().to_string());
         }
@@ -144,18 +158,14 @@ impl InfluxConfig {
         Ok(self)
     }
 
-    /// Checks the settings when `influx` is among `exporters`.
-    pub(crate) fn resolve(
-        self,
-        exporters: &[ExporterKind],
-    ) -> Result<Option<ResolvedInflux>, ConfigError> {
-        if !exporters.contains(&ExporterKind::Influx) {
+    /// Checks the settings when the `influx` exporter is `enabled`.
+    pub(crate) fn resolve(self, enabled: bool) -> Result<Option<ResolvedInflux>, Problem> {
+        if !enabled {
             return Ok(None);
         }
         let Some(url) = self.url else {
-            return Err(ConfigError::Missing {
+            return Err(Problem::Missing {
                 variable: "CENSUS_INFLUX_URL",
-                exporter: ExporterKind::Influx,
                 hint: "set CENSUS_INFLUX_URL to http://host:8428/write (VictoriaMetrics), \
                        http://host:8086/write?db=NAME (InfluxDB 1.x) or udp://host:port",
             });
@@ -179,13 +189,8 @@ impl InfluxConfig {
     }
 }
 
-fn invalid(
-    variable: &'static str,
-    value: &str,
-    problem: &str,
-    accepted: &'static str,
-) -> ConfigError {
-    ConfigError::Invalid {
+fn invalid(variable: &'static str, value: &str, problem: &str, accepted: &'static str) -> Problem {
+    Problem::Invalid {
         variable,
         value: value.to_string(),
         problem: problem.to_string(),
@@ -194,7 +199,7 @@ fn invalid(
 }
 
 #[cfg(feature = "influx")]
-fn check_url(url: &str) -> Result<(), ConfigError> {
+fn check_url(url: &str) -> Result<(), Problem> {
     census_influx::Target::parse(url).map(|_| ()).map_err(|e| {
         let problem = match e {
             census_influx::BuildError::InvalidUrl { reason, .. } => reason,
@@ -211,7 +216,7 @@ fn check_url(url: &str) -> Result<(), ConfigError> {
 
 /// Without the exporter built in, the choice itself is refused (FeatureDisabled) first.
 #[cfg(not(feature = "influx"))]
-fn check_url(_: &str) -> Result<(), ConfigError> {
+fn check_url(_: &str) -> Result<(), Problem> {
     Ok(())
 }
 
@@ -228,47 +233,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bad_urls_name_the_variable_the_value_and_the_forms() {
+    fn bad_values_name_the_variable_the_value_and_the_forms() {
         let c = InfluxConfig {
             url: Some("http://vm:8428/".into()),
             ..InfluxConfig::default()
         };
-        let r = c.resolve(&[ExporterKind::Influx]);
+        let r = c.resolve(true);
         if cfg!(feature = "influx") {
-            let e = r.unwrap_err().to_string();
-            assert!(
-                e.starts_with(
-                    "CENSUS_INFLUX_URL=\"http://vm:8428/\" is invalid: the path must end in /write"
-                ),
-                "{e}"
+            let Err(Problem::Invalid {
+                variable,
+                value,
+                problem,
+                accepted,
+            }) = r
+            else {
+                panic!("{r:?}")
+            };
+            assert_eq!(
+                (variable, value.as_str()),
+                ("CENSUS_INFLUX_URL", "http://vm:8428/")
             );
-            assert!(e.ends_with(INFLUX_URL_FORMS), "{e}");
+            assert!(
+                problem.starts_with("the path must end in /write"),
+                "{problem}"
+            );
+            assert_eq!(accepted, INFLUX_URL_FORMS);
         }
         let c = InfluxConfig {
             url: Some("http://vm/write?db=x&p=secret".into()),
             mode: Some(InfluxMode::Stream),
             ..InfluxConfig::default()
         };
-        let e = c
-            .clone()
-            .resolve(&[ExporterKind::Influx])
-            .unwrap_err()
-            .to_string();
+        let e = c.clone().resolve(true).unwrap_err();
         assert!(
-            e.contains("CENSUS_INFLUX_MODE=\"stream\"") && e.contains("accepted: batch"),
-            "{e}"
+            matches!(&e, Problem::Invalid { variable: "CENSUS_INFLUX_MODE", value, accepted: "batch", .. } if value == "stream"),
+            "{e:?}"
         );
         assert!(!format!("{c:?}").contains("secret"));
-        let missing = InfluxConfig::default()
-            .resolve(&[ExporterKind::Influx])
-            .unwrap_err();
+        let missing = InfluxConfig::default().resolve(true).unwrap_err();
         assert!(matches!(
             missing,
-            ConfigError::Missing {
+            Problem::Missing {
                 variable: "CENSUS_INFLUX_URL",
                 ..
             }
         ));
-        assert_eq!(InfluxConfig::default().resolve(&[]).unwrap(), None);
+        assert_eq!(InfluxConfig::default().resolve(false).unwrap(), None);
     }
 }

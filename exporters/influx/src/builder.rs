@@ -306,3 +306,10 @@ impl InfluxBuilder {
         Ok(Influx::new(shared))
     }
 }
+
+impl Influx {
+    /// Starts a configuration; see [`InfluxBuilder`].
+    pub fn builder(url: impl Into<String>) -> InfluxBuilder {
+        InfluxBuilder::new(url)
+    }
+}

@@ -5,7 +5,11 @@ use std::time::Duration;
 use census_export::{SpawnError, WorkerError};
 use thiserror::Error;
 
-use crate::target::ACCEPTED_URLS;
+/// The accepted URL forms, as error messages list them.
+pub const ACCEPTED_URLS: &str = "http(s)://host:port/write[?db=…] (VictoriaMetrics, InfluxDB 1.x; \
+     user and password as u=/p= or http://user:password@host), \
+     http(s)://host:port/api/v2/write?org=…&bucket=… (InfluxDB 2.x, with a token), \
+     or udp://host:port";
 
 /// The configuration is wrong; nothing was started.
 #[derive(Debug, Error)]

@@ -8,7 +8,6 @@ use census_export::{BoxError, CallError, Ending, ExportGuard, Finish, Worker, Wo
 use census_prometheus::ExpositionOptions;
 use census_sdk::{ExportError, Exporter, Snapshot};
 
-use crate::builder::InfluxBuilder;
 use crate::encode::{Encoder, Naming};
 use crate::error::InfluxError;
 use crate::send::{Command, Config, Send};
@@ -54,11 +53,6 @@ pub(crate) struct Shared {
 }
 
 impl Influx {
-    /// Starts a configuration; see [`InfluxBuilder`].
-    pub fn builder(url: impl Into<String>) -> InfluxBuilder {
-        InfluxBuilder::new(url)
-    }
-
     pub(crate) fn new(shared: Arc<Shared>) -> Self {
         Influx { shared }
     }

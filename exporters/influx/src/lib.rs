@@ -66,9 +66,9 @@ pub use builder::{
     InfluxBuilder, DEFAULT_MAX_DATAGRAM_BYTES, DEFAULT_MAX_LINES_PER_REQUEST, DEFAULT_TIMEOUT,
 };
 pub use encode::{EncodeReport, Encoder, Naming, SkippedView};
-pub use error::{BuildError, InfluxError};
+pub use error::{BuildError, InfluxError, ACCEPTED_URLS};
 pub use exporter::Influx;
-pub use target::{Api, Target, ACCEPTED_URLS};
+pub use target::{Api, Target};
 
 /// How failed HTTP attempts are retried inside the deadline (census-export's policy).
 pub use census_export::Retry;

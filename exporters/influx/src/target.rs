@@ -2,12 +2,6 @@
 
 use crate::error::BuildError;
 
-/// The accepted URL forms, as error messages list them.
-pub const ACCEPTED_URLS: &str = "http(s)://host:port/write[?db=…] (VictoriaMetrics, InfluxDB 1.x; \
-     user and password as u=/p= or http://user:password@host), \
-     http(s)://host:port/api/v2/write?org=…&bucket=… (InfluxDB 2.x, with a token), \
-     or udp://host:port";
-
 /// The API an HTTP URL speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
