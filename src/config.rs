@@ -19,6 +19,9 @@ pub enum ExporterKind {
     Statsd,
     /// Print the text exposition to stdout on each report and at exit.
     Stdout,
+    /// Write InfluxDB line protocol (VictoriaMetrics, InfluxDB 1.x/2.x, UDP) periodically and
+    /// on exit (`CENSUS_INFLUX_*`, see [`crate::influx_config`]).
+    Influx,
     /// Export nothing.
     None,
 }
@@ -30,6 +33,7 @@ impl ExporterKind {
             "pushgateway" => Some(Self::Pushgateway),
             "statsd" => Some(Self::Statsd),
             "stdout" => Some(Self::Stdout),
+            "influx" => Some(Self::Influx),
             "none" => Some(Self::None),
             _ => None,
         }
@@ -43,6 +47,7 @@ impl ExporterKind {
             Self::Prometheus => Some("prometheus"),
             Self::Pushgateway => Some("pushgateway"),
             Self::Statsd => Some("statsd"),
+            Self::Influx => Some("influx"),
             Self::Stdout | Self::None => None,
         }
     }
@@ -59,6 +64,7 @@ struct Features {
     prometheus: bool,
     pushgateway: bool,
     statsd: bool,
+    influx: bool,
 }
 
 impl Features {
@@ -66,6 +72,7 @@ impl Features {
         prometheus: cfg!(feature = "prometheus"),
         pushgateway: cfg!(feature = "pushgateway"),
         statsd: cfg!(feature = "statsd"),
+        influx: cfg!(feature = "influx"),
     };
 
     fn has(self, k: ExporterKind) -> bool {
@@ -73,22 +80,27 @@ impl Features {
             ExporterKind::Prometheus => self.prometheus,
             ExporterKind::Pushgateway => self.pushgateway,
             ExporterKind::Statsd => self.statsd,
+            ExporterKind::Influx => self.influx,
             ExporterKind::Stdout | ExporterKind::None => true,
         }
     }
 
     /// The exporters this build can run, for error messages.
-    fn available(self) -> &'static str {
-        match (self.prometheus, self.pushgateway, self.statsd) {
-            (true, true, true) => "prometheus, pushgateway, statsd, stdout, none",
-            (true, true, false) => "prometheus, pushgateway, stdout, none",
-            (true, false, true) => "prometheus, statsd, stdout, none",
-            (true, false, false) => "prometheus, stdout, none",
-            (false, true, true) => "pushgateway, statsd, stdout, none",
-            (false, true, false) => "pushgateway, stdout, none",
-            (false, false, true) => "statsd, stdout, none",
-            (false, false, false) => "stdout, none",
-        }
+    fn available(self) -> String {
+        let all = [
+            ExporterKind::Prometheus,
+            ExporterKind::Pushgateway,
+            ExporterKind::Statsd,
+            ExporterKind::Influx,
+            ExporterKind::Stdout,
+            ExporterKind::None,
+        ];
+        let names: Vec<String> = all
+            .into_iter()
+            .filter(|k| self.has(*k))
+            .map(|k| k.to_string())
+            .collect();
+        names.join(", ")
     }
 
     /// The built-in exporter choice: pull when its server is built in, else push; with no
@@ -110,6 +122,7 @@ impl fmt::Display for ExporterKind {
             Self::Pushgateway => "pushgateway",
             Self::Statsd => "statsd",
             Self::Stdout => "stdout",
+            Self::Influx => "influx",
             Self::None => "none",
         })
     }
@@ -182,7 +195,7 @@ pub enum ConfigError {
         /// The cargo feature to enable.
         feature: &'static str,
         /// The exporters this build can run.
-        available: &'static str,
+        available: String,
     },
 }
 
@@ -194,7 +207,7 @@ pub enum ConfigError {
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `CENSUS_EXPORTER` | `prometheus`, `pushgateway`, `statsd`, `stdout`, `none`, or a comma list | `prometheus` (`pushgateway` when only that feature is on) |
+/// | `CENSUS_EXPORTER` | `prometheus`, `pushgateway`, `statsd`, `influx`, `stdout`, `none`, or a comma list | `prometheus` (`pushgateway` when only that feature is on) |
 /// | `CENSUS_NAMESPACE` | metric name prefix | none |
 /// | `CENSUS_CONST_LABELS` | `k=v,k=v` added to every series | none |
 /// | `CENSUS_PROMETHEUS_ADDR` | `host:port` to serve `/metrics` on | `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT` if set, else `127.0.0.1:9464` |
@@ -210,6 +223,8 @@ pub enum ConfigError {
 ///
 /// The StatsD exporter also takes `CENSUS_NAMESPACE` (names `<namespace>.<view>`),
 /// `CENSUS_CONST_LABELS` (constant tags), `CENSUS_PUSH_INTERVAL` and `CENSUS_PUSH_TIMEOUT`.
+/// | `CENSUS_PUSH_PRINT` | `1`/`true`: print the push body instead of sending it | `0` |
+/// | `CENSUS_INFLUX_URL`, `_MODE`, `_NAMING`, `_TOKEN` | the `influx` exporter: see [`crate::influx_config::InfluxConfig`] | |
 ///
 /// ```
 /// use census::config::{ConfigError, ExporterConfig, ExporterKind};
@@ -227,7 +242,7 @@ pub enum ConfigError {
 /// let bad = |k: &str| (k == "CENSUS_EXPORTER").then(|| "prometheus,graphite".to_string());
 /// let err = ExporterConfig::new().fill_from(bad).unwrap_err();
 /// assert_eq!(err.to_string(), "CENSUS_EXPORTER=\"prometheus,graphite\" is invalid: unknown exporter \"graphite\"; \
-///     accepted: a comma list of prometheus, pushgateway, statsd, stdout, none");
+///     accepted: a comma list of prometheus, pushgateway, statsd, influx, stdout, none");
 /// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct ExporterConfig {
@@ -261,6 +276,8 @@ pub struct ExporterConfig {
     pub statsd_flavor: Option<String>,
     /// StatsD mode.
     pub statsd_mode: Option<StatsdMode>,
+    /// The Influx line protocol exporter's settings (`CENSUS_INFLUX_*`).
+    pub influx: crate::influx_config::InfluxConfig,
     defaults: Defaults,
 }
 
@@ -300,6 +317,8 @@ pub struct ResolvedConfig {
     pub statsd_flavor: String,
     /// StatsD mode.
     pub statsd_mode: StatsdMode,
+    /// The Influx exporter's settings, when it is enabled.
+    pub influx: Option<crate::influx_config::ResolvedInflux>,
 }
 
 /// Debug shows the gateway URL with its password replaced by `***`.
@@ -323,6 +342,10 @@ impl fmt::Debug for ExporterConfig {
             .field("push_timeout", &self.push_timeout)
             .field("push_print", &self.push_print)
             .field("signal_handling", &self.signal_handling)
+            .field("statsd_addr", &self.statsd_addr)
+            .field("statsd_flavor", &self.statsd_flavor)
+            .field("statsd_mode", &self.statsd_mode)
+            .field("influx", &self.influx)
             .field("defaults", &self.defaults)
             .finish()
     }
@@ -345,6 +368,10 @@ impl fmt::Debug for ResolvedConfig {
             .field("push_interval", &self.push_interval)
             .field("push_timeout", &self.push_timeout)
             .field("push_print", &self.push_print)
+            .field("statsd_addr", &self.statsd_addr)
+            .field("statsd_flavor", &self.statsd_flavor)
+            .field("statsd_mode", &self.statsd_mode)
+            .field("influx", &self.influx)
             .finish()
     }
 }
@@ -471,6 +498,7 @@ impl ExporterConfig {
                 self.statsd_mode = Some(parse_statsd_mode(&v)?);
             }
         }
+        self.influx = self.influx.fill_from(&get).map_err(influx_problem)?;
         Ok(self)
     }
 
@@ -575,7 +603,12 @@ impl ExporterConfig {
             Some(a) => a,
             None => parse_addr("CENSUS_PROMETHEUS_ADDR", DEFAULT_PROMETHEUS_ADDR)?,
         };
+        let influx = self
+            .influx
+            .resolve(exporters.contains(&ExporterKind::Influx))
+            .map_err(influx_problem)?;
         Ok(ResolvedConfig {
+            influx,
             exporters,
             namespace: self
                 .namespace
@@ -608,6 +641,29 @@ impl ExporterConfig {
     }
 }
 
+/// The Influx settings' problems as configuration errors.
+fn influx_problem(p: crate::influx_config::Problem) -> ConfigError {
+    use crate::influx_config::Problem;
+    match p {
+        Problem::Invalid {
+            variable,
+            value,
+            problem,
+            accepted,
+        } => ConfigError::Invalid {
+            variable,
+            value,
+            problem,
+            accepted,
+        },
+        Problem::Missing { variable, hint } => ConfigError::Missing {
+            variable,
+            exporter: ExporterKind::Influx,
+            hint,
+        },
+    }
+}
+
 fn parse_exporters(var: &'static str, v: &str) -> Result<Vec<ExporterKind>, ConfigError> {
     v.split(',')
         .map(|s| {
@@ -615,7 +671,7 @@ fn parse_exporters(var: &'static str, v: &str) -> Result<Vec<ExporterKind>, Conf
                 variable: var,
                 value: v.into(),
                 problem: format!("unknown exporter {:?}", s.trim()),
-                accepted: "a comma list of prometheus, pushgateway, statsd, stdout, none",
+                accepted: "a comma list of prometheus, pushgateway, statsd, influx, stdout, none",
             })
         })
         .collect()
@@ -949,7 +1005,7 @@ mod tests {
     fn every_error_names_variable_value_and_accepted_forms() {
         assert_eq!(
             err(&[("CENSUS_EXPORTER", "prometheus,graphite")]),
-            "CENSUS_EXPORTER=\"prometheus,graphite\" is invalid: unknown exporter \"graphite\"; accepted: a comma list of prometheus, pushgateway, statsd, stdout, none"
+            "CENSUS_EXPORTER=\"prometheus,graphite\" is invalid: unknown exporter \"graphite\"; accepted: a comma list of prometheus, pushgateway, statsd, influx, stdout, none"
         );
         assert_eq!(
             err(&[("CENSUS_STATSD_ADDR", "8125")]),
@@ -1010,16 +1066,19 @@ mod tests {
             prometheus: true,
             pushgateway: false,
             statsd: false,
+            influx: false,
         };
         let push_only = Features {
             prometheus: false,
             pushgateway: true,
             statsd: false,
+            influx: false,
         };
         let neither = Features {
             prometheus: false,
             pushgateway: false,
             statsd: false,
+            influx: false,
         };
         let resolve = |pairs: &[(&str, &str)], built| {
             ExporterConfig::new()
@@ -1041,7 +1100,7 @@ mod tests {
                 variable: "CENSUS_EXPORTER",
                 exporter: ExporterKind::Pushgateway,
                 feature: "pushgateway",
-                available: "prometheus, stdout, none",
+                available: "prometheus, stdout, none".into(),
             }
         );
         assert_eq!(
@@ -1099,6 +1158,7 @@ mod tests {
                 prometheus: true,
                 pushgateway: false,
                 statsd: true,
+                influx: false,
             })
             .unwrap();
         assert_eq!(
@@ -1120,6 +1180,7 @@ mod tests {
                 prometheus: true,
                 pushgateway: true,
                 statsd: false,
+                influx: false,
             })
             .unwrap_err();
         assert!(e.to_string().starts_with(

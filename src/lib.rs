@@ -14,6 +14,7 @@
 //! any of them; an exporter whose feature is off is a [`config::ConfigError::FeatureDisabled`].
 
 pub mod config;
+pub mod influx_config;
 pub mod startup;
 pub mod stdout;
 
@@ -27,6 +28,9 @@ pub use census_export::ExportGuard;
 pub use census_sdk as sdk;
 pub use census_sdk::*;
 
+/// The Influx line protocol exporter (feature `influx`).
+#[cfg(feature = "influx")]
+pub use census_influx as influx;
 pub use census_prometheus as prometheus;
 #[cfg(feature = "pushgateway")]
 pub use census_pushgateway as pushgateway;

@@ -134,6 +134,15 @@ impl ExporterConfig {
         } else {
             None
         };
+        #[cfg(feature = "influx")]
+        let influx = match config
+            .influx
+            .as_ref()
+            .filter(|_| wants(ExporterKind::Influx))
+        {
+            Some(settings) => Some(Arc::new(influx_exporter(&config, settings, &options)?)),
+            None => None,
+        };
         #[cfg(feature = "prometheus")]
         let pull = if wants(ExporterKind::Prometheus) {
             match serve(&config, &options) {
@@ -146,6 +155,10 @@ impl ExporterConfig {
                     #[cfg(feature = "statsd")]
                     if let Some(s) = &statsd {
                         s.discard();
+                    }
+                    #[cfg(feature = "influx")]
+                    if let Some(i) = &influx {
+                        i.discard();
                     }
                     return Err(e);
                 }
@@ -171,6 +184,11 @@ impl ExporterConfig {
         #[cfg(feature = "statsd")]
         if let Some(s) = statsd {
             guard.push(s); // registered with the exit hook by its build()
+            push_style = true;
+        }
+        #[cfg(feature = "influx")]
+        if let Some(i) = influx {
+            guard.push(i); // registered with the exit hook by its build()
             push_style = true;
         }
         #[cfg(feature = "prometheus")]
@@ -289,6 +307,39 @@ fn statsd(config: &ResolvedConfig) -> Result<Statsd, ConfigError> {
             problem: e.to_string(),
             accepted: "see the census::config table",
         }
+    })
+}
+
+/// The Influx line protocol exporter from `CENSUS_INFLUX_*` and the shared push settings.
+#[cfg(feature = "influx")]
+fn influx_exporter(
+    config: &ResolvedConfig,
+    settings: &crate::influx_config::ResolvedInflux,
+    options: &ExpositionOptions,
+) -> Result<census_influx::Influx, ConfigError> {
+    use crate::influx_config::{InfluxNaming, INFLUX_URL_FORMS};
+    let naming = match settings.naming {
+        InfluxNaming::Prometheus => census_influx::Naming::Prometheus,
+        InfluxNaming::Influx => census_influx::Naming::Influx,
+    };
+    let mut b = census_influx::Influx::builder(settings.url.clone())
+        .with_naming(naming)
+        .with_exposition_options(options.clone())
+        .with_timeout(config.push_timeout);
+    if let Some(t) = &settings.token {
+        b = b.with_token(t.clone());
+    }
+    if let Some(i) = config.push_interval {
+        b = b.with_interval(i);
+    }
+    if config.push_print {
+        b = b.with_print_to_stdout();
+    }
+    b.build().map_err(|e| ConfigError::Invalid {
+        variable: "CENSUS_INFLUX_URL",
+        value: format!("{settings:?}"),
+        problem: e.to_string(),
+        accepted: INFLUX_URL_FORMS,
     })
 }
 

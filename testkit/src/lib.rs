@@ -14,6 +14,12 @@
 //!   [`assert_lint_clean`] — `promtool check metrics` on an exposition; [`Statsd`] — Etsy
 //!   statsd 0.9.0 (npm, on node) with its admin read-backs ([`Statsd::counters`],
 //!   [`Statsd::gauges`]) and optional repeater.
+//!   [`assert_lint_clean`] — `promtool check metrics` on an exposition;
+//!   [`VictoriaMetrics`] — `victoria-metrics` with its Influx line protocol (HTTP `/write`,
+//!   TCP+UDP listener) and graphite listeners, read back through `/internal/force_flush` and
+//!   `/api/v1/export` ([`VictoriaMetrics::wait_export`]); [`InfluxDb`] — `influxd` 1.x with
+//!   its databases created, HTTP `/write?db=` and one `[[udp]]` listener, read back with
+//!   InfluxQL ([`InfluxDb::select`], [`InfluxDb::wait_select`]).
 //! * **A fake HTTP peer**, [`fake::FakeHttp`], for failure modes: scripted [`fake::Reply`]s
 //!   (any status and body, headers such as `Retry-After`, a delay, a connection reset, a
 //!   clean close, a hang) and the recorded [`fake::Request`]s (method, path, headers, body,
@@ -40,8 +46,8 @@
 //!
 //! # Requirements
 //!
-//! The binaries come from the Debian packages `prometheus-pushgateway` and
-//! `prometheus` (which also ships `promtool`); `scripts/install-peers`
+//! The binaries come from the Debian packages `prometheus-pushgateway`,
+//! `prometheus` (which also ships `promtool`), `victoria-metrics` and `influxdb`; `scripts/install-peers`
 //! installs them. When a binary is missing the helpers **panic** with that
 //! hint — tests never pass silently without their peer. The environment
 //! variables [`PUSHGATEWAY_BIN_ENV`], [`PROMETHEUS_BIN_ENV`] and
@@ -76,6 +82,7 @@ use std::collections::BTreeMap;
 pub mod exposition;
 pub mod fake;
 pub mod http;
+mod influxdb;
 pub mod oracle;
 mod peer;
 mod polling;
@@ -84,7 +91,9 @@ mod prometheus;
 mod promtool;
 mod pushgateway;
 mod statsd;
+mod victoria_metrics;
 
+pub use influxdb::{InfluxDb, InfluxSeries, INFLUXD_BIN_ENV};
 pub use peer::{free_port, TempDir, KEEP_ENV};
 pub use polling::{poll, poll_every, POLL_INTERVAL};
 pub use prometheus::{Prometheus, ScrapeTarget, TargetHealth, PROMETHEUS_BIN_ENV};
@@ -94,6 +103,7 @@ pub use promtool::{
 };
 pub use pushgateway::{family_values, find_group, Pushgateway, PUSHGATEWAY_BIN_ENV};
 pub use statsd::{Statsd, StatsdOptions, NODE_BIN_ENV, STATSD_DIR_ENV};
+pub use victoria_metrics::{ExportedSeries, VictoriaMetrics, VICTORIA_METRICS_BIN_ENV};
 
 /// One series: its labels and its value.
 pub type Sample = (BTreeMap<String, String>, f64);

@@ -34,6 +34,33 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// A port free for both TCP and UDP on 127.0.0.1 a moment ago (for listeners that bind
+/// both, such as VictoriaMetrics' Influx listener or InfluxDB's `[[udp]]`).
+pub(crate) fn free_tcp_udp_port() -> u16 {
+    for _ in 0..100 {
+        let tcp = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0 to find a free port");
+        let port = tcp.local_addr().expect("local address").port();
+        if std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no port free for both TCP and UDP on 127.0.0.1 after 100 tries")
+}
+
+/// Whether some socket is bound to UDP `port` (any address), from `/proc/net/udp{,6}`.
+pub(crate) fn udp_bound(port: u16) -> bool {
+    let suffix = format!(":{port:04X}");
+    ["/proc/net/udp", "/proc/net/udp6"].iter().any(|f| {
+        fs::read_to_string(f).is_ok_and(|t| {
+            t.lines().skip(1).any(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .is_some_and(|a| a.ends_with(&suffix))
+            })
+        })
+    })
+}
+
 /// A directory under [`std::env::temp_dir`] that is removed (recursively) on
 /// drop.
 ///

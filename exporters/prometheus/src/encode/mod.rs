@@ -25,6 +25,22 @@ use crate::model::Model;
 use crate::options::ExpositionOptions;
 use scratch::Scratch;
 
+/// Appends `v` as the text format writes sample values and `le` bounds: Go's
+/// `strconv.FormatFloat(v, 'g', -1, 64)` (`4`, `0.5`, `1e+06`, `+Inf`, `NaN`). For exporters
+/// that must name series exactly as a scrape does (a line protocol `le` tag).
+///
+/// ```
+/// let mut out = Vec::new();
+/// for v in [10.0, 0.25, 1e6, f64::INFINITY] {
+///     census_prometheus::encode::write_go_float(&mut out, v);
+///     out.push(b' ');
+/// }
+/// assert_eq!(out, b"10 0.25 1e+06 +Inf ");
+/// ```
+pub fn write_go_float(out: &mut Vec<u8>, v: f64) {
+    number::write_go_float(out, v);
+}
+
 /// What one encoding produced, and which views it left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EncodeReport {
