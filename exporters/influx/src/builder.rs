@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use census_export::http::HttpSettings;
-use census_export::{exit, Clock, Finish, PrintSink, Retrier, Retry, Schedule, Worker};
+use census_export::{exit, Clock, Finish, Lifecycle, PrintSink, Retrier, Retry, Schedule, Worker};
 use census_prometheus::{ConfigError, ExpositionOptions};
 use census_sdk::Meter;
 use reqwest::header::HeaderValue;
@@ -287,8 +287,9 @@ impl InfluxBuilder {
         };
         let schedule = self.interval.map_or_else(Schedule::never, Schedule::every);
         let worker = Worker::spawn("census-influx", send, schedule.with_clock(self.clock))?;
+        let life = Lifecycle::new("influx", worker, config.timeout).with_url(config.shown.clone());
         let shared = Arc::new(Shared {
-            worker,
+            life,
             config,
             naming: self.naming,
             options: self.options,
@@ -300,7 +301,7 @@ impl InfluxBuilder {
             false => Ok(()),
         });
         if let Err(e) = hooks {
-            shared.worker.discard();
+            shared.life.worker().discard();
             return Err(e.into());
         }
         Ok(Influx::new(shared))

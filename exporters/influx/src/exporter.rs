@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use census_export::{BoxError, CallError, Ending, ExportGuard, Finish, Worker, WorkerError};
+use census_export::{BoxError, CallError, Ending, ExportGuard, Finish, Lifecycle, WorkerError};
 use census_prometheus::ExpositionOptions;
 use census_sdk::{ExportError, Exporter, Snapshot};
 
@@ -46,7 +46,9 @@ pub struct Influx {
 /// What every handle shares; its drop is the last handle's drop.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    pub(crate) worker: Worker<Send>,
+    /// The worker and the rules of its end (census-export's): one final export, a failed
+    /// delivery reported on stderr when no `tracing` subscriber is installed.
+    pub(crate) life: Lifecycle<Send>,
     pub(crate) config: Arc<Config>,
     pub(crate) naming: Naming,
     pub(crate) options: ExpositionOptions,
@@ -65,7 +67,8 @@ impl Influx {
         let cmd = Command { data: None };
         let r = self
             .shared
-            .worker
+            .life
+            .worker()
             .call(cmd, self.shared.config.timeout)
             .await;
         r.map_err(influx_error)
@@ -85,17 +88,21 @@ impl Influx {
     /// # Errors
     /// The final export's [`InfluxError`].
     pub fn shutdown(&self, timeout: Duration) -> Result<(), InfluxError> {
-        self.shared.worker.shutdown(timeout).map_err(influx_error)
+        self.shared
+            .life
+            .worker()
+            .shutdown(timeout)
+            .map_err(influx_error)
     }
 
     /// Stops without a final export (later exports fail with [`InfluxError::ShutDown`]).
     pub fn discard(&self) {
-        self.shared.worker.discard();
+        self.shared.life.worker().discard();
     }
 
     /// Whether [`shutdown`](Self::shutdown) or [`discard`](Self::discard) ran.
     pub fn is_shut_down(&self) -> bool {
-        self.shared.worker.is_shut_down()
+        self.shared.life.worker().is_shut_down()
     }
 
     /// A guard that calls [`shutdown`](Self::shutdown) when dropped (also during a panic).
@@ -144,24 +151,14 @@ impl Influx {
 impl Shared {
     fn send(&self, data: Option<Snapshot>) -> Result<(), InfluxError> {
         let r = self
-            .worker
+            .life
+            .worker()
             .call_blocking(Command { data }, self.config.timeout);
         r.map_err(influx_error)
     }
 
     fn finish_run(&self, ending: Ending) -> Result<(), InfluxError> {
-        if self.worker.is_shut_down() {
-            return Ok(());
-        }
-        if ending.failed() {
-            tracing::warn!(
-                ?ending,
-                "census-influx: the run failed, exporting before exit"
-            );
-        }
-        self.worker
-            .shutdown(self.config.timeout)
-            .map_err(influx_error)
+        self.life.finish_run(ending).map_err(influx_error)
     }
 }
 
@@ -197,19 +194,6 @@ impl Finish for Influx {
 
     fn url(&self) -> Option<&str> {
         Some(&self.shared.config.shown)
-    }
-}
-
-impl Drop for Shared {
-    fn drop(&mut self) {
-        let ending = if std::thread::panicking() {
-            Ending::Panic
-        } else {
-            Ending::Normal
-        };
-        if let Err(e) = self.finish_run(ending) {
-            tracing::error!(error = %e, "census-influx: final export on drop failed");
-        }
     }
 }
 
