@@ -114,3 +114,19 @@ fn a_url_password_never_appears() {
         "{resolved:?}"
     );
 }
+
+#[test]
+fn a_password_with_an_unescaped_slash_never_appears() {
+    // The `/` ends the authority for a URL parser, so "ops:hun" reads as host and port: the
+    // URL is refused, and its message still hides everything after "ops:".
+    let (var, value, shown) = failure(&[
+        PUSH,
+        JOB,
+        ("CENSUS_PUSHGATEWAY_URL", "https://ops:hun/ter2@gw:9091"),
+    ]);
+    assert_eq!(var, "CENSUS_PUSHGATEWAY_URL");
+    assert_eq!(value, "https://ops:***@gw:9091");
+    for part in ["hun/ter2", "ter2"] {
+        assert!(!shown.contains(part), "{shown}");
+    }
+}

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use census_export::http::{check_url, split_credentials, HttpSettings};
+use census_export::http::{check_url, split_credentials, HttpSettings, UrlError};
 use census_export::{
     check_duration, Clock, Lifecycle, PrintSink, Retrier, Retry, Schedule, Worker,
 };
@@ -50,6 +50,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Default)]
 pub struct PushgatewayBuilder {
     url: String,
+    url_error: Option<UrlError>,
     job: String,
     grouping: Vec<(String, String)>,
     options: ExpositionOptions,
@@ -75,14 +76,18 @@ impl PushgatewayBuilder {
     /// with the gateway's route prefix, without `/metrics/job/…`) and `job`. A `user:password@`
     /// in the URL becomes basic auth (and leaves the URL, so no message or log shows it).
     pub fn new(url: impl Into<String>, job: impl Into<String>) -> Self {
-        // Credentials in the URL travel as basic auth, so no URL shown or logged holds them.
-        let (url, credentials) = split_credentials(&url.into());
+        // Credentials in the URL travel as basic auth, so no URL shown or logged holds them;
+        // a URL that does not parse is refused by `build` as written (redacted).
+        let url = url.into();
+        let url_error = check_url("pushgateway", &url, true).err();
+        let (url, credentials) = split_credentials(&url);
         let mut http = HttpSettings::new(concat!("census-pushgateway/", env!("CARGO_PKG_VERSION")));
         if let Some((user, password)) = credentials {
             http.basic_auth(user, password);
         }
         PushgatewayBuilder {
             url,
+            url_error,
             job: job.into(),
             http,
             ..Self::default()
@@ -272,6 +277,9 @@ impl PushgatewayBuilder {
     /// A [`BuildError`] naming the bad URL, job, label, header, certificate or option; or
     /// [`BuildError::Spawn`] when a thread cannot start.
     pub fn build(self) -> Result<Pushgateway, BuildError> {
+        if let Some(e) = self.url_error {
+            return Err(e.into());
+        }
         check_push_format(self.format)?;
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let timeout = check_duration("push timeout", timeout, TIMEOUT_RANGE)?;
@@ -360,7 +368,6 @@ fn base_url(url: &str) -> Result<String, BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use census_export::http::UrlError;
 
     #[test]
     fn base_urls() {
