@@ -95,3 +95,42 @@ fn on_sigterm() {
     assert_eq!(out.status.signal(), Some(15), "{out:?}");
     assert_reported(&out, &url);
 }
+
+#[test]
+fn on_process_exit_keeping_the_exit_code() {
+    if std::env::var_os(CHILD).is_some() {
+        let _pg = child_exporter();
+        // The exit hook finishes the exporter; the code the job chose stands.
+        std::process::exit(3);
+    }
+    let url = dead_gateway();
+    let out = run("on_process_exit_keeping_the_exit_code", &url);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert_reported(&out, &url);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(ProcessExit)"));
+}
+
+#[test]
+fn finish_hands_the_failure_to_the_job_which_exits_non_zero() {
+    if std::env::var_os(CHILD).is_some() {
+        let pg = child_exporter();
+        if let Err(e) = pg.guard().finish() {
+            eprintln!("job: {e}");
+            std::process::exit(2);
+        }
+        return;
+    }
+    let url = dead_gateway();
+    let out = run(
+        "finish_hands_the_failure_to_the_job_which_exits_non_zero",
+        &url,
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("job: "))
+        .unwrap_or_else(|| panic!("the job got no error: {stderr}"));
+    assert!(line.contains("pushgateway"), "{line}");
+    assert!(line.contains(&url), "{line}");
+}
