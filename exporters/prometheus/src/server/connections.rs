@@ -3,7 +3,9 @@
 //! Idle and slow clients must not lock scrapers out. A connection holds its place only while
 //! it is answering a request: at the connection limit, a new connection closes the open one
 //! that has been waiting longest with nothing to answer (a request head still arriving, or an
-//! idle keep-alive), so 200 slowloris connections cannot keep a scrape waiting. A request head
+//! idle keep-alive), so 200 slowloris connections cannot keep a scrape waiting; a new
+//! connection is not closed in its first [`EVICTION_GRACE`], so clients that reconnect as fast
+//! as they are closed cannot evict a scrape before its request is read. A request head
 //! must arrive within the header-read timeout, and a connection idle for the idle timeout is
 //! closed. How many scrapes run at once is limited separately (503 beyond).
 
@@ -39,8 +41,16 @@ struct Conn {
     busy: AtomicUsize,
     /// When it last finished answering (or was accepted), in ms since the server started.
     last_active_ms: AtomicU64,
+    /// When it was accepted, in ms since the server started (see [`EVICTION_GRACE`]).
+    accepted_ms: u64,
     close: Notify,
 }
+
+/// How long a new connection keeps its place whatever arrives after it: time to send its
+/// request even while reconnecting slowloris clients are evicting each other at full speed
+/// (without it, 1 scrape in a few thousand was closed unanswered under such a flood). It also
+/// bounds evictions to the connection limit per grace.
+const EVICTION_GRACE: Duration = Duration::from_millis(20);
 
 /// Every open connection, oldest first.
 #[derive(Debug)]
@@ -66,32 +76,46 @@ impl Open {
     /// Serves `stream` under `limits` on a task of its own, first closing the connection that
     /// waited longest with nothing to answer when the limit is reached. When every open
     /// connection is answering a request, `stream` is closed instead (the server is at its
-    /// limit of work, not of idle sockets).
+    /// limit of work, not of idle sockets). When the only connections with nothing to answer
+    /// are still in their [`EVICTION_GRACE`], `stream` is handed back with the time to try
+    /// again.
     pub(super) fn admit(
         self: &Arc<Self>,
         stream: TcpStream,
         service: &MetricsService,
         limits: Limits,
         graceful: &GracefulShutdown,
-    ) {
+    ) -> Result<(), (TcpStream, Instant)> {
+        let now_ms = self.now_ms();
+        let grace_ms = EVICTION_GRACE.as_millis() as u64;
         let conn = Arc::new(Conn {
             busy: AtomicUsize::new(0),
-            last_active_ms: AtomicU64::new(self.now_ms()),
+            last_active_ms: AtomicU64::new(now_ms),
+            accepted_ms: now_ms,
             close: Notify::new(),
         });
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         {
             let mut conns = self.conns.lock().unwrap_or_else(PoisonError::into_inner);
             if conns.len() >= limits.max_connections {
-                let victim = conns
+                let idle = conns
                     .iter()
                     .enumerate()
-                    .filter(|(_, (_, c))| c.busy.load(Ordering::Acquire) == 0)
+                    .filter(|(_, (_, c))| c.busy.load(Ordering::Acquire) == 0);
+                let victim = idle
+                    .clone()
+                    .filter(|(_, (_, c))| c.accepted_ms.saturating_add(grace_ms) <= now_ms)
                     .min_by_key(|(_, (_, c))| c.last_active_ms.load(Ordering::Relaxed))
                     .map(|(i, _)| i);
                 match victim {
                     Some(i) => conns.remove(i).1.close.notify_one(),
-                    None => return, // dropping `stream` closes it
+                    None => match idle.map(|(_, (_, c))| c.accepted_ms).min() {
+                        Some(first_ms) => {
+                            let at = first_ms.saturating_add(grace_ms).saturating_sub(now_ms);
+                            return Err((stream, Instant::now() + Duration::from_millis(at)));
+                        }
+                        None => return Ok(()), // dropping `stream` closes it
+                    },
                 }
             }
             conns.push((id, conn.clone()));
@@ -152,5 +176,6 @@ impl Open {
                 .unwrap_or_else(PoisonError::into_inner)
                 .retain(|(i, _)| *i != id);
         });
+        Ok(())
     }
 }

@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::oneshot;
 
 pub use service::MetricsService;
@@ -201,13 +201,10 @@ impl Server {
     /// # Errors
     /// [`ServeError::Bind`] when the address cannot be bound.
     pub async fn bind(self) -> Result<BoundServer, ServeError> {
-        let listener =
-            TcpListener::bind(self.address)
-                .await
-                .map_err(|source| ServeError::Bind {
-                    address: self.address,
-                    source,
-                })?;
+        let listener = listen(self.address).map_err(|source| ServeError::Bind {
+            address: self.address,
+            source,
+        })?;
         let local_addr = listener.local_addr().map_err(|source| ServeError::Bind {
             address: self.address,
             source,
@@ -282,6 +279,25 @@ impl Server {
     }
 }
 
+/// Connections the kernel queues before the server accepts them. std's and tokio's 128 fill up
+/// while a flood of reconnecting clients is being made room for, and a scraper's SYN is then
+/// dropped (a 1 s retransmit). The kernel caps it at `net.core.somaxconn`.
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// A listener on `address` with [`LISTEN_BACKLOG`].
+fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    // As std and tokio do on Unix: a restarted server binds its port again at once.
+    #[cfg(not(windows))]
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// A listening server, ready to serve; see [`Server::bind`].
 #[derive(Debug)]
 pub struct BoundServer {
@@ -312,8 +328,8 @@ impl BoundServer {
         let open = Open::new();
         let service = self.service;
         tokio::pin!(signal);
-        loop {
-            let stream = tokio::select! {
+        'accept: loop {
+            let mut stream = tokio::select! {
                 accepted = self.listener.accept() => match accepted {
                     Ok((stream, _)) => stream,
                     Err(e) => {
@@ -321,13 +337,25 @@ impl BoundServer {
                         tracing::warn!(error = %e, "census prometheus server: accept failed");
                         tokio::select! {
                             () = tokio::time::sleep(Duration::from_millis(100)) => continue,
-                            () = &mut signal => break,
+                            () = &mut signal => break 'accept,
                         }
                     }
                 },
                 () = &mut signal => break,
             };
-            open.admit(stream, &service, self.limits, &graceful);
+            // At the limit, with every idle connection still in its grace: wait for the first
+            // grace to end (scrapes behind it stay queued in the listen backlog).
+            while let Err((back, at)) = open.admit(stream, &service, self.limits, &graceful) {
+                stream = back;
+                tokio::select! {
+                    () = tokio::time::sleep_until(at) => {}
+                    () = &mut signal => break 'accept,
+                }
+            }
+            // Let the new connection read its request (a scraper sends it with the handshake)
+            // before the next accepts can make room by closing it: without this, a burst of
+            // reconnecting slowloris connections evicts scrapes that were about to be answered.
+            tokio::task::yield_now().await;
         }
         drop(self.listener);
         tokio::time::timeout(self.shutdown_timeout, graceful.shutdown())
