@@ -26,7 +26,12 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// `TextEncoder` (0.14) would otherwise fail: with [`ExpositionOptions::with_sum_as_untyped`],
 /// Sum views become gauges (the encoder panics on untyped); and histograms carry no explicit
 /// `+Inf` bucket (the encoder adds `le="+Inf"` from the count, as protobuf readers do, and
-/// would print an explicit one as `le="inf"`).
+/// would print an explicit one as `le="inf"` and then add none). An exact mapping (untyped as
+/// untyped) cannot be written against 0.14 either: with the crate's default `protobuf`
+/// feature, `proto::Metric` is the generated message, which has no `set_untyped` (only the
+/// plain model without that feature has one, deprecated since 0.5.1), and a library cannot
+/// tell which of the two it is built against. OpenTelemetry's `opentelemetry-prometheus`
+/// maps the same way (no untyped, no explicit `+Inf`).
 ///
 /// ```
 /// use census_prometheus::{CensusCollector, ExpositionOptions};

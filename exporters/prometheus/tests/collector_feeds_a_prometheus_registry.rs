@@ -82,3 +82,23 @@ fn two_collectors_share_a_registry_and_bad_views_are_left_out() {
          # HELP b_view M\n# TYPE b_view counter\nb_view 1\n"
     );
 }
+
+/// Gathers stay printable by the crate's `TextEncoder` (0.14), which panics on untyped and
+/// prints an explicit `+Inf` bucket as `le="inf"` (without adding its own `le="+Inf"`): an
+/// untyped Sum comes out a gauge, and every histogram ends with `le="+Inf"` from its count.
+#[test]
+fn untyped_and_inf_buckets_stay_printable_by_the_text_encoder() {
+    let registry = Registry::new();
+    let opts = ExpositionOptions::new().with_sum_as_untyped(true);
+    let collector = CensusCollector::new(Meters::Only(vec![oracle_meter()]), opts);
+    registry.register(Box::new(collector)).unwrap();
+    let text = gather_text(&registry);
+    assert!(!text.contains("le=\"inf\""), "{text}");
+    assert!(text.contains("# TYPE response_bytes_sum gauge\n"), "{text}");
+    assert!(
+        text.contains(
+            "request_latency_ms_bucket{http_status=\"\",method=\"POST\",le=\"+Inf\"} 2\n"
+        ),
+        "{text}"
+    );
+}

@@ -127,7 +127,7 @@ impl OrderCache {
 /// Reads one byte of every tag value of `rows`, in a loop so short that the CPU overlaps the
 /// cache misses of many rows; the pass that follows then finds the data in cache instead of
 /// missing once per value.
-fn warm(rows: &[Row]) {
+pub(crate) fn warm(rows: &[Row]) {
     let mut x = 0u64;
     for row in rows {
         for v in row.tag_values.iter() {
